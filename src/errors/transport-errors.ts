@@ -1,0 +1,84 @@
+import { ErrorCode } from './codes';
+import { ImpalaError, type ImpalaErrorDetails } from './impala-error';
+
+type ConnectCode =
+  | typeof ErrorCode.CONNECT_REFUSED
+  | typeof ErrorCode.CONNECT_TIMEOUT
+  | typeof ErrorCode.CONNECT_FAILED
+  | typeof ErrorCode.TLS_FAILED
+  | typeof ErrorCode.AUTH_FAILED;
+
+/**
+ * Opening a connection failed: nothing was sent to Impala, so any request may be
+ * retried elsewhere. Authentication and TLS failures are not retryable: another try
+ * with the same credentials or certificates fails the same way.
+ */
+export class ConnectError extends ImpalaError {
+  constructor(code: ConnectCode, message: string, details: ImpalaErrorDetails = {}) {
+    super(code, 'connect', message, code !== ErrorCode.AUTH_FAILED && code !== ErrorCode.TLS_FAILED, details);
+  }
+}
+
+/**
+ * The socket closed or failed while a call was pending.
+ *
+ * `requestWritten` tells whether any byte of the request reached the socket: when
+ * false the server cannot have seen it and a retry is always safe; when true the
+ * server may have acted on it.
+ */
+export class ConnectionLostError extends ImpalaError {
+  /** Whether the request had been (at least partly) written to the socket. */
+  readonly requestWritten: boolean;
+  /** The Thrift method that was pending, e.g. `ExecuteStatement`. */
+  readonly method: string | undefined;
+
+  constructor(message: string, requestWritten: boolean, details: ImpalaErrorDetails & { method?: string } = {}) {
+    super(ErrorCode.CONNECTION_LOST, 'connection', message, !requestWritten, details);
+    this.requestWritten = requestWritten;
+    this.method = details.method;
+  }
+}
+
+/** A call was made on, or was pending when, the connection was closed locally. */
+export class ConnectionClosedError extends ImpalaError {
+  /** Whether the request had been written before the close. */
+  readonly requestWritten: boolean;
+
+  constructor(message: string, requestWritten: boolean, details: ImpalaErrorDetails = {}) {
+    super(ErrorCode.CONNECTION_CLOSED, 'connection', message, !requestWritten, details);
+    this.requestWritten = requestWritten;
+  }
+}
+
+/**
+ * The server did not answer one RPC within its time bound. The request was written,
+ * so the server may have acted on it; the connection is closed because its byte
+ * stream can no longer be trusted to line up with calls.
+ */
+export class RpcTimeoutError extends ImpalaError {
+  /** The bound that elapsed, in milliseconds. */
+  readonly timeoutMs: number;
+  /** The Thrift method that timed out. */
+  readonly method: string;
+
+  constructor(method: string, timeoutMs: number, details: ImpalaErrorDetails = {}) {
+    super(
+      ErrorCode.RPC_TIMEOUT,
+      'timeout',
+      `${method} got no answer within ${timeoutMs} ms${details.coordinator ? ` from ${details.coordinator}` : ''}`,
+      false,
+      details,
+    );
+    this.timeoutMs = timeoutMs;
+    this.method = method;
+  }
+}
+
+type ProtocolCode = typeof ErrorCode.PROTOCOL | typeof ErrorCode.THRIFT_APPLICATION;
+
+/** The server's bytes could not be understood, or it answered with a Thrift TApplicationException. */
+export class ProtocolError extends ImpalaError {
+  constructor(message: string, details: ImpalaErrorDetails & { code?: ProtocolCode } = {}) {
+    super(details.code ?? ErrorCode.PROTOCOL, 'protocol', message, false, details);
+  }
+}
