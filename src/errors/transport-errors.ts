@@ -51,26 +51,34 @@ export class ConnectionClosedError extends ImpalaError {
 }
 
 /**
- * The server did not answer one RPC within its time bound. The request was written,
- * so the server may have acted on it; the connection is closed because its byte
- * stream can no longer be trusted to line up with calls.
+ * An RPC did not complete within its time bound.
+ *
+ * When `requestWritten` is true the request reached the socket, the server may have
+ * acted on it, and the connection was closed because its byte stream can no longer be
+ * trusted to line up with calls. When false the call timed out while queued behind
+ * another call and was never sent, so it is safe to retry.
  */
 export class RpcTimeoutError extends ImpalaError {
   /** The bound that elapsed, in milliseconds. */
   readonly timeoutMs: number;
   /** The Thrift method that timed out. */
   readonly method: string;
+  /** Whether the request had been written to the socket. */
+  readonly requestWritten: boolean;
 
-  constructor(method: string, timeoutMs: number, details: ImpalaErrorDetails = {}) {
+  constructor(method: string, timeoutMs: number, details: ImpalaErrorDetails & { requestWritten?: boolean } = {}) {
+    const written = details.requestWritten ?? true;
     super(
       ErrorCode.RPC_TIMEOUT,
       'timeout',
-      `${method} got no answer within ${timeoutMs} ms${details.coordinator ? ` from ${details.coordinator}` : ''}`,
-      false,
+      `${method} got no answer within ${timeoutMs} ms${details.coordinator ? ` from ${details.coordinator}` : ''}` +
+        (written ? '' : ' (it was still queued behind another call and was never sent)'),
+      !written,
       details,
     );
     this.timeoutMs = timeoutMs;
     this.method = method;
+    this.requestWritten = written;
   }
 }
 

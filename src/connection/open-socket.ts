@@ -1,0 +1,92 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { ConnectError, ErrorCode } from '../errors';
+import type { TlsOptions } from './types';
+
+/** What {@link openSocket} needs. @internal */
+export interface OpenSocketOptions {
+  host: string;
+  port: number;
+  tls?: boolean | TlsOptions | undefined;
+  keepAlive: boolean;
+  keepAliveInitialDelayMs: number;
+  /** Aborted when the overall connect bound elapses. */
+  signal: AbortSignal;
+  coordinator: string;
+}
+
+const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|HOSTNAME_MISMATCH|ERR_OSSL)/;
+
+/** Maps a socket-level failure during connect to a {@link ConnectError}. @internal */
+export function connectErrorFrom(err: NodeJS.ErrnoException, coordinator: string, tlsOn: boolean): ConnectError {
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED') {
+    return new ConnectError(ErrorCode.CONNECT_REFUSED, `connection to ${coordinator} refused (nothing listens on that port)`, { coordinator, cause: err });
+  }
+  if (tlsOn && (TLS_CODES.test(code) || /certificate|ssl|tls/i.test(err.message))) {
+    return new ConnectError(ErrorCode.TLS_FAILED, `TLS handshake with ${coordinator} failed: ${err.message}`, { coordinator, cause: err });
+  }
+  return new ConnectError(ErrorCode.CONNECT_FAILED, `could not connect to ${coordinator}: ${code ? `${code} ` : ''}${err.message}`, { coordinator, cause: err });
+}
+
+/**
+ * Opens a TCP (or TLS) socket, resolving once it is connected (TLS: handshake and
+ * certificate verification done). Rejects with a {@link ConnectError}; the socket is
+ * destroyed on any failure, including the abort of `signal`.
+ *
+ * @internal
+ */
+export function openSocket(options: OpenSocketOptions): Promise<net.Socket> {
+  const { host, port, coordinator, signal } = options;
+  const tlsOn = options.tls !== undefined && options.tls !== false;
+  return new Promise<net.Socket>((resolve, reject) => {
+    let socket: net.Socket;
+    if (tlsOn) {
+      const t: TlsOptions = options.tls === true ? {} : (options.tls as TlsOptions);
+      const servername = t.servername ?? (net.isIP(host) ? undefined : host);
+      socket = tls.connect({
+        host,
+        port,
+        ca: t.ca,
+        cert: t.cert,
+        key: t.key,
+        rejectUnauthorized: t.rejectUnauthorized ?? true,
+        minVersion: t.minVersion ?? 'TLSv1.2',
+        ...(servername !== undefined ? { servername } : {}),
+        // An explicit servername is checked even when connecting by IP address.
+        ...(t.servername !== undefined ? { checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(t.servername!, cert) } : {}),
+      });
+    } else {
+      socket = net.connect({ host, port });
+    }
+    const readyEvent = tlsOn ? 'secureConnect' : 'connect';
+    const cleanup = (): void => {
+      socket.off(readyEvent, onReady);
+      socket.off('error', onError);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onReady = (): void => {
+      cleanup();
+      socket.setNoDelay(true);
+      socket.setKeepAlive(options.keepAlive, options.keepAliveInitialDelayMs);
+      resolve(socket);
+    };
+    const onError = (err: NodeJS.ErrnoException): void => {
+      cleanup();
+      socket.destroy();
+      reject(connectErrorFrom(err, coordinator, tlsOn));
+    };
+    const onAbort = (): void => {
+      cleanup();
+      socket.destroy();
+      reject(signal.reason);
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    socket.once(readyEvent, onReady);
+    socket.once('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
