@@ -4,4 +4,50 @@
  *
  * @packageDocumentation
  */
+export { createClient, ImpalaClient, ResultStream, type ClientStats, type CallOptions, type ExecuteResult, type QueryResult } from './client';
+export type * from './events/client-events';
 export * from './errors';
+export {
+  Secret,
+  resolveOptions,
+  parseConnectionString,
+  formatConnectionString,
+  redactConnectionString,
+  DEFAULTS,
+  DEFAULT_PORTS,
+  renderOptionsTable,
+  type ClientOptions,
+  type ResolvedOptions,
+  type ParsedConnectionString,
+  type FormatOptions,
+  type Protocol,
+  type AuthMechanism,
+  type BalancePolicy,
+  type DdlMode,
+  type RowMode,
+  type BigintMode,
+  type DateValueMode,
+  type StringMode,
+  type Duration,
+} from './connection-string';
+export {
+  CoordinatorSession,
+  connect,
+  type CoordinatorSessionOptions,
+  type QueryCallOptions,
+  type SessionQueryResult,
+  type SessionExecuteResult,
+  type PingResult,
+  type ColumnInfo,
+  type ColumnType,
+  type ValueOptions,
+  type Row,
+  type RowArray,
+  type RowObject,
+  type ExecSummary,
+} from './protocol/hs2';
+export { bindParams } from './protocol/sql';
+export type { BalancerName, CoordinatorView } from './balancer';
+export type { CoordinatorStats } from './pool/coordinator-pool';
+export type { HealthState } from './health/coordinator-health';
+export type { ConnectionOptions, AuthOptions, TlsOptions } from './connection';

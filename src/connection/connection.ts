@@ -173,12 +173,13 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
    * Every method of TCLIService and ImpalaHiveServer2Service takes a single argument
    * `req` (field 1) and returns a struct in field 0, so one generic call serves all.
    */
-  call<T extends ThriftReadable>(method: string, req: ThriftRequest, Resp: ThriftResponseClass<T>, opts: CallOptions = {}): Promise<T> {
+  call<T extends object>(method: string, req: object, Resp: new () => T, opts: CallOptions = {}): Promise<T> {
     if (this.#closed) {
       return Promise.reject(
         new ConnectionClosedError(`cannot call ${method}: the connection to ${this.address} is closed`, false, {
           coordinator: this.address,
           cause: this.#closeError,
+          method,
         }),
       );
     }
@@ -189,7 +190,8 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     const seqid = (this.#seqid = (this.#seqid + 1) | 0);
     let payload: Buffer;
     try {
-      payload = encodeCall(method, seqid, req);
+      // Generated structs have write()/read() although their .d.ts declares only fields.
+      payload = encodeCall(method, seqid, req as ThriftRequest);
     } catch (err) {
       return Promise.reject(new ArgumentError(`cannot encode ${method} request: ${(err as Error).message}`, err));
     }
@@ -198,8 +200,8 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
         method,
         seqid,
         payload: this.#framed ? frameMessage(payload) : payload,
-        Resp: Resp as ThriftResponseClass<ThriftReadable>,
-        resolve: resolve as (value: ThriftReadable) => void,
+        Resp: Resp as unknown as ThriftResponseClass<ThriftReadable>,
+        resolve: resolve as unknown as (value: ThriftReadable) => void,
         reject,
         timeoutMs,
         timer: undefined,
@@ -222,6 +224,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       this.#failAll((call) =>
         new ConnectionClosedError(`the connection to ${this.address} was closed while ${call.method} was ${call.written ? 'waiting for its reply' : 'queued'}`, call.written, {
           coordinator: this.address,
+          method: call.method,
         }),
       );
       this.#closed = true;

@@ -43,10 +43,13 @@ export class ConnectionLostError extends ImpalaError {
 export class ConnectionClosedError extends ImpalaError {
   /** Whether the request had been written before the close. */
   readonly requestWritten: boolean;
+  /** The Thrift method that was refused or pending. */
+  readonly method: string | undefined;
 
-  constructor(message: string, requestWritten: boolean, details: ImpalaErrorDetails = {}) {
+  constructor(message: string, requestWritten: boolean, details: ImpalaErrorDetails & { method?: string } = {}) {
     super(ErrorCode.CONNECTION_CLOSED, 'connection', message, !requestWritten, details);
     this.requestWritten = requestWritten;
+    this.method = details.method;
   }
 }
 

@@ -87,7 +87,10 @@ export function decideRetry(err: unknown, ctx: RetryContext): RetryDecision {
   if (!(err instanceof ImpalaError)) return { retry: false, mayHaveRun: ctx.statementSent && ctx.kind !== 'read', reason: 'not an impala-ha error' };
   if (!ctx.statementSent) {
     const transport = err.family === 'connect' || err.family === 'connection' || err.family === 'protocol' || err.code === ErrorCode.RPC_TIMEOUT;
-    const retry = (transport && err.code !== ErrorCode.AUTH_FAILED && err.code !== ErrorCode.TLS_FAILED) || NOT_RUN.has(err.code);
+    // NO_COORDINATOR is retried too: the select that threw it started probes, and the
+    // backoff gives a coordinator that is coming back the chance to be found.
+    const retry =
+      (transport && err.code !== ErrorCode.AUTH_FAILED && err.code !== ErrorCode.TLS_FAILED) || NOT_RUN.has(err.code) || err.code === ErrorCode.NO_COORDINATOR;
     return { retry, mayHaveRun: false, reason: retry ? 'request never reached a coordinator' : `${err.code} is not retryable` };
   }
   if (NOT_RUN.has(err.code)) {

@@ -13,7 +13,7 @@ function encodeReply(resp: T.TFetchResultsResp, name = 'FetchResults'): Buffer {
   p.writeMessageBegin(name, Thrift.MessageType.REPLY, 7);
   p.writeStructBegin('result');
   p.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
-  resp.write(p);
+  (resp as unknown as { write(p: unknown): void }).write(p);
   p.writeFieldEnd();
   p.writeFieldStop();
   p.writeStructEnd();

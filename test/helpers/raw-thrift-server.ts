@@ -69,7 +69,7 @@ export async function startRawThriftServer(options: RawServerOptions): Promise<R
           return;
         }
       }
-    });
+    }, 0);
     if (!framed) {
       socket.on('data', receive);
       return;

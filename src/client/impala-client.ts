@@ -1,0 +1,239 @@
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import createDebug from 'debug';
+import { ArgumentError, ClosedError, ConfigError, ErrorCode } from '../errors';
+import { publish, type ClientEventName, type ClientEvents } from '../events';
+import type { ResolvedOptions } from '../connection-string/options';
+import { Cluster } from '../pool/cluster';
+import type { CoordinatorPoolOptions, CoordinatorStats, EventSink } from '../pool/coordinator-pool';
+import type { CoordinatorSessionOptions } from '../protocol/hs2/coordinator-session';
+import { RetryBudget } from '../retry/retry-budget';
+import { statementKind, type StatementKind } from '../retry/statement-kind';
+import type { CallOptions, ExecuteResult, QueryResult } from './call-options';
+import { RequestExecutor, type RequestSpec } from './request-executor';
+import { ResultStream } from './result-stream';
+
+const debug = createDebug('impala-ha:client');
+
+/** What {@link ImpalaClient.stats} returns. */
+export interface ClientStats {
+  /** Per coordinator, in configuration order. */
+  coordinators: CoordinatorStats[];
+  /** Requests and retries in the retry budget's current window. */
+  retryBudget: { requests: number; retries: number };
+  /** Calls running now. */
+  inFlight: number;
+  closed: boolean;
+}
+
+/**
+ * A client for a set of Impala coordinators: a pool per coordinator, local
+ * balancing, passive and active health checks, idle validation, reconnects and safe
+ * retries. Create it with {@link createClient}.
+ *
+ * Events (see {@link ClientEvents}) are also published on `node:diagnostics_channel`
+ * as `impala-ha:<event>`.
+ */
+export class ImpalaClient extends EventEmitter<ClientEvents> {
+  /** The resolved configuration (password redacted when printed). */
+  readonly options: ResolvedOptions;
+  readonly #cluster: Cluster;
+  readonly #executor: RequestExecutor;
+  readonly #budget: RetryBudget;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use {@link createClient}. */
+  constructor(options: ResolvedOptions) {
+    super();
+    this.options = options;
+    if (options.protocol !== 'hs2') {
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${options.protocol}' is not supported yet; use 'hs2' (binary HS2, port 21050)`, 'protocol');
+    }
+    if (options.auth === 'gssapi') {
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `auth 'gssapi' (Kerberos) is not supported yet; supported: 'nosasl', 'plain', 'ldap'`, 'auth');
+    }
+    const random = Math.random;
+    const emit: EventSink = (name, payload) => {
+      publish(name, payload);
+      this.emit(name as ClientEventName, payload as never);
+    };
+    const session = sessionOptions(options);
+    const pools: CoordinatorPoolOptions[] = options.coordinators.map((address, index) => {
+      const { host, port } = splitAddress(address);
+      return {
+        address,
+        index,
+        session: { ...session, host, port, label: address },
+        maxConnections: options.maxConnectionsPerCoordinator,
+        minIdle: options.minIdlePerCoordinator,
+        acquireTimeoutMs: options.acquireTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs,
+        validateAfterIdleMs: options.validateAfterIdleMs,
+        maxLifetimeMs: options.maxLifetimeMs,
+        keepAliveIntervalMs: options.keepAliveIntervalMs,
+        health: {
+          fall: options.fall,
+          rise: options.rise,
+          slowStartMs: options.slowStartMs,
+          intervalMs: options.healthCheckIntervalMs,
+          maxIntervalMs: options.healthCheckMaxIntervalMs,
+        },
+        emit,
+        random,
+      };
+    });
+    this.#cluster = new Cluster(pools, options.balance, random);
+    this.#budget = new RetryBudget({ ratio: options.retryBudgetRatio, minPerSecond: options.retryBudgetMinPerSecond });
+    this.#executor = new RequestExecutor(
+      this.#cluster,
+      this.#budget,
+      { retries: options.retries, baseDelayMs: options.retryBaseDelayMs, maxDelayMs: options.retryMaxDelayMs },
+      emit,
+      random,
+    );
+    debug('client for %s (balance %s)', options.coordinators.join(','), options.balance);
+  }
+
+  /**
+   * Runs a statement and returns all its rows. Read-only statements are retried on
+   * another coordinator when a failure happens before the result is complete.
+   */
+  async query<Row = Record<string, unknown>>(sql: string, options: CallOptions = {}): Promise<QueryResult<Row>> {
+    const spec = this.#spec(sql, options);
+    return this.#track(
+      this.#executor.run(spec, (session, _attempt, progress, signal) => {
+        progress.statementSent = true;
+        return session.query(sql, { ...this.#callDefaults(options), signal });
+      }),
+    ).then(({ value, attempts }) => ({ ...(value as unknown as QueryResult<Row>), attempts }));
+  }
+
+  /**
+   * Runs DML or DDL (or any statement whose rows you do not need) and returns the
+   * modified-row count for DML. Not retried once sent unless `idempotent: true`;
+   * a failure that leaves the outcome unknown is an OutcomeUnknownError.
+   */
+  async execute(sql: string, options: CallOptions = {}): Promise<ExecuteResult> {
+    const spec = this.#spec(sql, options);
+    const { value, attempts } = await this.#track(
+      this.#executor.run(spec, (session, _attempt, progress, signal) => {
+        progress.statementSent = true;
+        return session.execute(sql, { ...this.#callDefaults(options), signal });
+      }),
+    );
+    return { ...value, attempts };
+  }
+
+  /**
+   * Streams rows with at most one fetched batch in memory. Breaking out of the loop
+   * cancels and closes the query on the server. Retried like {@link query} only
+   * until the first row has been delivered.
+   */
+  stream<Row = Record<string, unknown>>(sql: string, options: CallOptions = {}): ResultStream<Row> {
+    const spec = this.#spec(sql, options);
+    return new ResultStream<Row>(this.#executor, spec, (session, signal) => session.stream(sql, { ...this.#callDefaults(options), signal }), (p) => this.#track(p));
+  }
+
+  /** Numbers per coordinator and for the whole client. */
+  stats(): ClientStats {
+    return { coordinators: this.#cluster.stats(), retryBudget: this.#budget.snapshot(), inFlight: this.#inFlight.size, closed: this.#closing !== undefined };
+  }
+
+  /**
+   * Drains: new calls are refused at once, calls in flight finish, then every
+   * operation, session and socket is closed and every timer stopped. Safe to call
+   * more than once.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.allSettled([...this.#inFlight]);
+      await this.#cluster.close();
+      debug('client closed');
+    })();
+    return this.#closing;
+  }
+
+  #spec(sql: string, options: CallOptions): RequestSpec {
+    if (this.#closing) throw new ClosedError('the client is closed');
+    if (typeof sql !== 'string' || sql.trim() === '') throw new ArgumentError(`sql must be a non-empty string, got ${typeof sql === 'string' ? 'an empty string' : typeof sql}`);
+    const kind: StatementKind = statementKind(sql);
+    if (kind === 'session') {
+      throw new ArgumentError(
+        `'${sql.trim().split(/\s+/)[0]}' changes a session, and pooled calls run on whichever pooled session is free; ` +
+          'pass query options per call ({ queryOptions: { MEM_LIMIT: "2g" } }), set them for the client (queryOptions), or use client.session()',
+      );
+    }
+    return {
+      kind,
+      idempotent: options.idempotent === true,
+      affinity: options.affinity,
+      label: describe(sql),
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? this.options.queryTimeoutMs,
+    };
+  }
+
+  #callDefaults(options: CallOptions): CallOptions {
+    const o = this.options;
+    return {
+      rowMode: o.rowMode,
+      bigint: o.bigint,
+      timestamp: o.timestamp,
+      date: o.date,
+      strings: o.strings,
+      fetchSize: o.fetchSize,
+      ...options,
+      queryOptions: this.#queryOptionsFor(options),
+    };
+  }
+
+  #queryOptionsFor(options: CallOptions): Record<string, string> | undefined {
+    return options.queryOptions ? { ...options.queryOptions } : undefined;
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inFlight.add(p);
+    const done = (): void => {
+      this.#inFlight.delete(p);
+    };
+    p.then(done, done);
+    return p;
+  }
+}
+
+/** Turns the client options into what each pooled session is opened with. */
+function sessionOptions(o: ResolvedOptions): Omit<CoordinatorSessionOptions, 'host' | 'port'> {
+  const password = o.password?.reveal() ?? '';
+  const auth: CoordinatorSessionOptions['auth'] =
+    o.auth === 'nosasl' ? { mechanism: 'NOSASL' } : { mechanism: 'PLAIN', username: o.user ?? 'anonymous', password: o.auth === 'plain' ? '' : password };
+  const queryOptions: Record<string, string> = { ...o.queryOptions };
+  if (o.applicationName !== undefined) queryOptions.CLIENT_IDENTIFIER = o.applicationName;
+  return {
+    auth,
+    ...(o.tls
+      ? { tls: { rejectUnauthorized: o.tlsRejectUnauthorized, ...(o.tlsCa ? { ca: fs.readFileSync(o.tlsCa) } : {}), ...(o.tlsServername ? { servername: o.tlsServername } : {}) } }
+      : {}),
+    connectTimeoutMs: o.connectTimeoutMs,
+    rpcTimeoutMs: o.rpcTimeoutMs,
+    keepAlive: o.tcpKeepAlive,
+    keepAliveInitialDelayMs: o.tcpKeepAliveDelayMs,
+    ...(o.user !== undefined && o.auth === 'nosasl' ? { username: o.user } : {}),
+    database: o.database,
+    sessionQueryOptions: queryOptions,
+    fetchSize: o.fetchSize,
+  };
+}
+
+/** Splits `host:port` / `[v6]:port`. */
+function splitAddress(address: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(address) ?? /^([^:]+):(\d+)$/.exec(address);
+  if (!m) throw new ConfigError(ErrorCode.CONFIG_INVALID_VALUE, `coordinator address '${address}' is not host:port`, 'coordinators');
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+/** The statement's first words, for messages (never its parameters). */
+function describe(sql: string): string {
+  const s = sql.trim().replace(/\s+/g, ' ');
+  return s.length > 60 ? `'${s.slice(0, 57)}...'` : `'${s}'`;
+}

@@ -1,0 +1,175 @@
+import type { RequestExecutor, RequestSpec } from './request-executor';
+import type { CoordinatorSession } from '../protocol/hs2/coordinator-session';
+import type { ColumnInfo } from '../protocol/hs2/result-metadata';
+
+/** The per-session stream the client wraps: rows, plus columns/queryId once known. */
+interface SessionStream<Row> extends AsyncIterable<Row> {
+  readonly columns?: ColumnInfo[] | undefined;
+  readonly queryId?: string | undefined;
+}
+
+/**
+ * Rows of a streamed query, as an async iterable. At most one fetched batch is held
+ * in memory; leaving the loop early (`break`, `return`, an exception) cancels and
+ * closes the query on the server and gives the connection back.
+ *
+ * Iterate it once.
+ */
+export class ResultStream<Row = Record<string, unknown>> implements AsyncIterable<Row> {
+  #columns: ColumnInfo[] | undefined;
+  #queryId: string | undefined;
+  #coordinator: string | undefined;
+  #attempts = 0;
+  #started = false;
+  readonly #executor: RequestExecutor;
+  readonly #spec: RequestSpec;
+  readonly #open: (session: CoordinatorSession, signal: AbortSignal) => SessionStream<unknown>;
+  readonly #track: (p: Promise<unknown>) => unknown;
+
+  /** @internal */
+  constructor(
+    executor: RequestExecutor,
+    spec: RequestSpec,
+    open: (session: CoordinatorSession, signal: AbortSignal) => SessionStream<unknown>,
+    track: (p: Promise<unknown>) => unknown,
+  ) {
+    this.#executor = executor;
+    this.#spec = spec;
+    this.#open = open;
+    this.#track = track;
+  }
+
+  /** Result columns, once the first row (or the end) has been reached. */
+  get columns(): ColumnInfo[] | undefined {
+    return this.#columns;
+  }
+
+  /** Impala query id of the attempt that delivers the rows. */
+  get queryId(): string | undefined {
+    return this.#queryId;
+  }
+
+  /** `host:port` of the coordinator that delivers the rows. */
+  get coordinator(): string | undefined {
+    return this.#coordinator;
+  }
+
+  /** Attempts made (more than 1 when a failure before the first row was retried). */
+  get attempts(): number {
+    return this.#attempts;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Row> {
+    if (this.#started) throw new TypeError('a ResultStream can be iterated only once');
+    this.#started = true;
+    return this.#rows();
+  }
+
+  async *#rows(): AsyncGenerator<Row> {
+    // The executor runs one attempt per call of `work`; rows flow out through a
+    // channel while the attempt holds its lease, so a failure before the first row
+    // is retried like any request and one after it is reported as is.
+    const channel = new RowChannel<Row>();
+    const run = this.#executor.run(this.#spec, async (session, attempt, progress, signal) => {
+      this.#attempts = attempt;
+      progress.statementSent = true;
+      const stream = this.#open(session, signal);
+      const it = stream[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const next = await it.next();
+          this.#columns = stream.columns ?? this.#columns;
+          this.#queryId = stream.queryId ?? this.#queryId;
+          if (next.done) break;
+          progress.rowsDelivered = true;
+          this.#coordinator = session.coordinator;
+          const wanted = await channel.push(next.value as Row);
+          if (!wanted) break;
+        }
+      } finally {
+        await it.return?.();
+      }
+    });
+    this.#track(run);
+    run.then(
+      (r) => {
+        this.#coordinator = r.coordinator;
+        channel.end();
+      },
+      (err: unknown) => channel.fail(err),
+    );
+    try {
+      for (;;) {
+        const item = await channel.pull();
+        if (item.done) return;
+        yield item.value;
+      }
+    } finally {
+      channel.cancel();
+      await run.catch(() => undefined);
+    }
+  }
+}
+
+/** A one-slot hand-off between the attempt (producer) and the caller's loop (consumer). */
+class RowChannel<Row> {
+  #waitingConsumer: ((r: IteratorResult<Row>) => void) | undefined;
+  #waitingConsumerFail: ((e: unknown) => void) | undefined;
+  #waitingProducer: ((wanted: boolean) => void) | undefined;
+  #pending: Row[] = [];
+  #done = false;
+  #error: unknown;
+  #failed = false;
+  #cancelled = false;
+
+  push(row: Row): Promise<boolean> {
+    if (this.#cancelled) return Promise.resolve(false);
+    const consumer = this.#waitingConsumer;
+    if (consumer) {
+      this.#waitingConsumer = undefined;
+      this.#waitingConsumerFail = undefined;
+      consumer({ done: false, value: row });
+      return Promise.resolve(true);
+    }
+    this.#pending.push(row);
+    return new Promise<boolean>((resolve) => (this.#waitingProducer = resolve));
+  }
+
+  pull(): Promise<IteratorResult<Row>> {
+    const row = this.#pending.shift();
+    if (row !== undefined || this.#pending.length > 0) {
+      const producer = this.#waitingProducer;
+      this.#waitingProducer = undefined;
+      producer?.(true);
+      return Promise.resolve({ done: false, value: row as Row });
+    }
+    if (this.#failed) return Promise.reject(this.#error);
+    if (this.#done) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => {
+      this.#waitingConsumer = resolve;
+      this.#waitingConsumerFail = reject;
+    });
+  }
+
+  end(): void {
+    this.#done = true;
+    this.#waitingConsumer?.({ done: true, value: undefined });
+    this.#waitingConsumer = undefined;
+  }
+
+  fail(err: unknown): void {
+    this.#failed = true;
+    this.#error = err;
+    this.#waitingConsumerFail?.(err);
+    this.#waitingConsumer = undefined;
+    this.#waitingConsumerFail = undefined;
+  }
+
+  /** The consumer left: the producer stops at its next row. */
+  cancel(): void {
+    this.#cancelled = true;
+    const producer = this.#waitingProducer;
+    this.#waitingProducer = undefined;
+    producer?.(false);
+  }
+}

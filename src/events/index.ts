@@ -1,0 +1,2 @@
+export type * from './client-events';
+export { publish } from './diagnostics';
