@@ -11,7 +11,7 @@ const RUN_MS = Number(process.env.DEMO_SECONDS ?? 12) * 1000;
 
 async function main(): Promise<void> {
   const cluster = await startCluster({ coordinators: 3 });
-  await cluster.seed?.('CREATE TABLE IF NOT EXISTS demo_sales AS SELECT range AS id, range % 7 AS region, (range * 37) % 1000 AS amount FROM range(100000)');
+  await cluster.seed('CREATE TABLE IF NOT EXISTS demo_sales AS SELECT range AS id, range % 7 AS region, (range * 37) % 1000 AS amount FROM range(100000)');
   console.log(`simulator: ${cluster.url}`);
   const impala = createClient(`${cluster.url}?healthCheckIntervalMs=250&rise=2&slowStartMs=2000`);
   const served = new Map<string, number>();

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
 import pRetry from 'p-retry';
-import { AbortedError, ImpalaError, OutcomeUnknownError, QueryTimeoutError } from '../errors';
+import { AbortedError, ImpalaError, NoCoordinatorError, OutcomeUnknownError, QueryTimeoutError } from '../errors';
 import type { EventSink } from '../pool/coordinator-pool';
 import type { Cluster } from '../pool/cluster';
 import type { CoordinatorSession } from '../protocol/hs2/coordinator-session';
@@ -155,6 +155,13 @@ export class RequestExecutor {
           },
         },
       );
+    } catch (err) {
+      // Retries ran out on transport failures and nothing is left to try: say that,
+      // with every coordinator's last error, rather than only the last attempt's.
+      if (decisions.get(err as object)?.retry && !(err instanceof NoCoordinatorError)) {
+        throw this.#cluster.unavailableError(err) ?? err;
+      }
+      throw err;
     } finally {
       if (deadline) clearTimeout(deadline);
       spec.signal?.removeEventListener('abort', onAbort);

@@ -39,15 +39,28 @@ export class Cluster {
     if (candidates.length === 0) candidates = selectable;
     if (candidates.length === 0) {
       for (const p of this.pools) p.monitor.probeSoon();
-      const errors = new Map<string, Error | undefined>();
-      for (const p of this.pools) errors.set(`${p.address} (${p.monitor.state})`, p.monitor.lastError);
-      throw new NoCoordinatorError(errors);
+      throw this.#unavailable(undefined);
     }
     const views: CoordinatorView[] = candidates.map((p) => p.view());
     const seq = this.#sequence++;
     const picked = this.#balancer(views, { random: this.#random, sequence: seq, key }) ?? views[0]!;
     debug('picked %s among %d (key %s)', picked.address, views.length, key === undefined ? '-' : 'set');
     return candidates.find((p) => p.address === picked.address)!;
+  }
+
+  /**
+   * When no coordinator is selectable, the error that says so (each coordinator with
+   * its state and last error); otherwise undefined. Used to replace the last
+   * attempt's error once retries ran out against a cluster that is entirely down.
+   */
+  unavailableError(cause: unknown): NoCoordinatorError | undefined {
+    return this.pools.some((p) => p.monitor.selectable) ? undefined : this.#unavailable(cause);
+  }
+
+  #unavailable(cause: unknown): NoCoordinatorError {
+    const errors = new Map<string, Error | undefined>();
+    for (const p of this.pools) errors.set(`${p.address} (${p.monitor.state})`, p.monitor.lastError);
+    return new NoCoordinatorError(errors, cause === undefined ? {} : { cause });
   }
 
   /** The pool of a given coordinator address, if configured. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
 import * as genericPool from 'generic-pool';
-import { Connection } from '../connection';
+import { CONNECTION_DEFAULTS, Connection } from '../connection';
 import type { CoordinatorView } from '../balancer';
 import { AcquireTimeoutError, ClosedError, ErrorCode, ImpalaError } from '../errors';
 import type { ConnectionCloseReason, ClientEventName, ClientEvents } from '../events';
@@ -288,12 +288,13 @@ export class CoordinatorPool {
     if (s.connection.closed) return this.#reattach(unit, idleMs);
     if (idleMs < this.#opts.validateAfterIdleMs) return true;
     try {
-      await s.ping();
+      await s.ping({ timeoutMs: this.#validationTimeoutMs });
       this.#opts.emit('connectionValidated', { time: new Date(), coordinator: this.address, connectionId: s.connection.id, how: 'ping', idleMs: Math.round(idleMs) });
       return true;
     } catch (err) {
       debug('%s ping of an idle connection failed: %s', this.address, (err as Error).message);
-      if (s.connection.closed) return this.#reattach(unit, idleMs);
+      if (s.connection.closed && !(err instanceof ImpalaError && err.code === ErrorCode.RPC_TIMEOUT)) return this.#reattach(unit, idleMs);
+      if (err instanceof ImpalaError && err.code === ErrorCode.RPC_TIMEOUT) this.noteFailure(err);
       return false;
     }
   }
@@ -304,8 +305,8 @@ export class CoordinatorPool {
     let conn: Connection | undefined;
     try {
       conn = await Connection.open(this.#opts.session);
-      await s.reattach(conn);
-      await s.ping();
+      s.reattach(conn);
+      await s.ping({ timeoutMs: this.#validationTimeoutMs });
       this.#opts.emit('connectionValidated', { time: new Date(), coordinator: this.address, connectionId: conn.id, how: 'reattached', idleMs: Math.round(idleMs) });
       debug('%s reattached session %s after its socket was cut while idle', this.address, s.sessionId);
       return true;
@@ -315,6 +316,11 @@ export class CoordinatorPool {
       else if (err instanceof ImpalaError && err.code === ErrorCode.INVALID_SESSION) this.noteFailure(err);
       return false;
     }
+  }
+
+  /** Validation is part of lending a connection: bounded like connecting, not like a query. */
+  get #validationTimeoutMs(): number {
+    return this.#opts.session.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
   }
 
   async #probe(): Promise<void> {
