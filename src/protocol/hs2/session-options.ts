@@ -1,0 +1,88 @@
+import type { ConnectionOptions } from '../../connection';
+import { ArgumentError } from '../../errors';
+import type { ValueOptions } from './value-options';
+
+/** Options of {@link CoordinatorSession.open}: one connection plus one HS2 session. */
+export interface CoordinatorSessionOptions extends ConnectionOptions {
+  /**
+   * User name sent in OpenSession. Impala uses it only when the transport did not
+   * authenticate anyone (NOSASL); with SASL PLAIN the authenticated user wins.
+   * Default: `auth.username` for PLAIN, else none (Impala then uses `anonymous`).
+   */
+  username?: string | undefined;
+  /** Password sent in OpenSession, only with NOSASL transport (Impala ignores it otherwise). */
+  password?: string | undefined;
+  /** Initial database (`use:database` in the OpenSession configuration). Default: Impala's `default`. */
+  database?: string | undefined;
+  /** Session-wide query options sent in OpenSession, e.g. `{ MEM_LIMIT: '2g' }`. Impala ignores invalid ones here. */
+  sessionQueryOptions?: Readonly<Record<string, string>> | undefined;
+  /** Rows requested per FetchResults. Default 10240. */
+  fetchSize?: number | undefined;
+  /** Bound in ms on each cleanup RPC (CancelOperation, CloseOperation, CloseSession) sent on abort, early exit or close. Default 5000. */
+  cleanupTimeoutMs?: number | undefined;
+  /** Largest delay between GetOperationStatus polls, in ms (polls start at 1 ms and double). Default 100. */
+  pollMaxDelayMs?: number | undefined;
+}
+
+/** Defaults of the session-level fields of {@link CoordinatorSessionOptions}. */
+export const SESSION_DEFAULTS = Object.freeze({
+  fetchSize: 10_240,
+  cleanupTimeoutMs: 5_000,
+  pollMaxDelayMs: 100,
+});
+
+/** Options of one `query`, `stream` or `execute` call on a {@link CoordinatorSession}. */
+export interface QueryCallOptions extends ValueOptions {
+  /** Values for the statement's `?` placeholders, bound client-side (see `bindParams`). */
+  params?: readonly unknown[] | undefined;
+  /** Aborting cancels the query on the server, then the call rejects with an AbortedError. */
+  signal?: AbortSignal | undefined;
+  /** Bound on the whole call in ms; when it elapses the query is cancelled and the call rejects with a QueryTimeoutError. 0 or absent = none. */
+  timeoutMs?: number | undefined;
+  /** Query options for this statement only (ExecuteStatement's `confOverlay`); Impala rejects invalid ones. */
+  queryOptions?: Readonly<Record<string, string>> | undefined;
+  /** Rows requested per FetchResults. Default: the session's `fetchSize`. */
+  fetchSize?: number | undefined;
+}
+
+/** Largest fetch size accepted (Impala caps batches far below this anyway). */
+const MAX_FETCH_SIZE = 2 ** 31 - 1;
+
+/** @throws {@link ArgumentError} unless `value` is an integer from 1 to 2^31 − 1 (or undefined). */
+export function checkFetchSize(value: unknown, name = 'fetchSize'): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_FETCH_SIZE) {
+    throw new ArgumentError(`${name} must be an integer from 1 to ${MAX_FETCH_SIZE} rows, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** @throws {@link ArgumentError} unless `value` is a positive finite number of ms (or undefined). */
+export function checkPositiveMs(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new ArgumentError(`${name} must be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A copy of a query-option map with string values (numbers and booleans are turned
+ * into their text).
+ *
+ * @throws {@link ArgumentError} naming the option for an empty name or another value type.
+ */
+export function checkQueryOptions(value: unknown, name: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ArgumentError(`${name} must be an object of option name → string value, got ${Array.isArray(value) ? 'an array' : String(value)}`);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '') throw new ArgumentError(`${name} has an empty option name`);
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else throw new ArgumentError(`${name}.${k} must be a string (or number/boolean), got ${v === null ? 'null' : typeof v}`);
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+export { bindParams } from './bind-params';
+export { BinaryParam, asBinary, quoteString, toSqlLiteral } from './sql-literal';
