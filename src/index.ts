@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { createClient, ImpalaClient, ResultStream, type ClientStats, type CallOptions, type ExecuteResult, type QueryResult } from './client';
+export { Session, type SessionOptions } from './session/session';
 export type * from './events/client-events';
 export * from './errors';
 export {
@@ -33,6 +34,7 @@ export {
 export {
   CoordinatorSession,
   connect,
+  RowStream,
   type CoordinatorSessionOptions,
   type QueryCallOptions,
   type SessionQueryResult,
@@ -45,8 +47,10 @@ export {
   type RowArray,
   type RowObject,
   type ExecSummary,
+  type PlanNodeSummary,
+  type ExecStats,
 } from './protocol/hs2';
-export { bindParams } from './protocol/sql';
+export { bindParams, asBinary, BinaryParam } from './protocol/sql';
 export type { BalancerName, CoordinatorView } from './balancer';
 export type { CoordinatorStats } from './pool/coordinator-pool';
 export type { HealthState } from './health/coordinator-health';

@@ -12,6 +12,8 @@ import { statementKind, type StatementKind } from '../retry/statement-kind';
 import type { CallOptions, ExecuteResult, QueryResult } from './call-options';
 import { RequestExecutor, type RequestSpec } from './request-executor';
 import { ResultStream } from './result-stream';
+import { Session, type SessionContext, type SessionOptions } from '../session/session';
+import type { QueryCallOptions } from '../protocol/hs2/coordinator-session';
 
 const debug = createDebug('impala-ha:client');
 
@@ -41,6 +43,8 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   readonly #executor: RequestExecutor;
   readonly #budget: RetryBudget;
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #sessions = new Set<Session>();
+  readonly #sessionContext: SessionContext;
   #closing: Promise<void> | undefined;
 
   /** @internal Use {@link createClient}. */
@@ -92,7 +96,43 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
       emit,
       random,
     );
+    this.#sessionContext = {
+      cluster: this.#cluster,
+      emit,
+      callOptions: (o, kind) => this.#callDefaults(o, kind),
+      defaultDatabase: options.database,
+      reopenOnFailover: options.reopenOnFailover,
+      retries: options.retries,
+    };
     debug('client for %s (balance %s)', options.coordinators.join(','), options.balance);
+  }
+
+  /**
+   * Opens a {@link Session} pinned to one coordinator's HS2 session — for DDL
+   * followed by statements that depend on it, SET/USE that must persist, or any
+   * sequence that must see its own changes at once. Close it when done (or use
+   * {@link withSession}).
+   */
+  async session(options: SessionOptions = {}): Promise<Session> {
+    if (this.#closing) throw new ClosedError('the client is closed');
+    const s = await this.#track(Session.open(this.#sessionContext, options));
+    this.#sessions.add(s);
+    const close = s.close.bind(s);
+    s.close = () => {
+      this.#sessions.delete(s);
+      return close();
+    };
+    return s;
+  }
+
+  /** Runs `fn` with a {@link Session} and closes it afterwards, whatever happens. */
+  async withSession<T>(fn: (session: Session) => Promise<T>, options: SessionOptions = {}): Promise<T> {
+    const s = await this.session(options);
+    try {
+      return await this.#track(fn(s));
+    } finally {
+      await s.close();
+    }
   }
 
   /**
@@ -104,7 +144,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     return this.#track(
       this.#executor.run(spec, (session, _attempt, progress, signal) => {
         progress.statementSent = true;
-        return session.query(sql, { ...this.#callDefaults(options), signal });
+        return session.query(sql, { ...this.#callDefaults(options, spec.kind), signal });
       }),
     ).then(({ value, attempts }) => ({ ...(value as unknown as QueryResult<Row>), attempts }));
   }
@@ -119,7 +159,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     const { value, attempts } = await this.#track(
       this.#executor.run(spec, (session, _attempt, progress, signal) => {
         progress.statementSent = true;
-        return session.execute(sql, { ...this.#callDefaults(options), signal });
+        return session.execute(sql, { ...this.#callDefaults(options, spec.kind), signal });
       }),
     );
     return { ...value, attempts };
@@ -132,7 +172,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
    */
   stream<Row = Record<string, unknown>>(sql: string, options: CallOptions = {}): ResultStream<Row> {
     const spec = this.#spec(sql, options);
-    return new ResultStream<Row>(this.#executor, spec, (session, signal) => session.stream(sql, { ...this.#callDefaults(options), signal }), (p) => this.#track(p));
+    return new ResultStream<Row>(this.#executor, spec, (session, signal) => session.stream(sql, { ...this.#callDefaults(options, spec.kind), signal }), (p) => this.#track(p));
   }
 
   /** Numbers per coordinator and for the whole client. */
@@ -148,6 +188,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await Promise.allSettled([...this.#inFlight]);
+      await Promise.allSettled([...this.#sessions].map((s) => s.close()));
       await this.#cluster.close();
       debug('client closed');
     })();
@@ -174,8 +215,10 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     };
   }
 
-  #callDefaults(options: CallOptions): CallOptions {
+  /** Client defaults under the call's own options; SYNC_DDL added to DDL when `ddl: 'sync'`. */
+  #callDefaults(options: CallOptions, kind: StatementKind): QueryCallOptions {
     const o = this.options;
+    const queryOptions = o.ddl === 'sync' && kind === 'ddl' ? { SYNC_DDL: 'true', ...options.queryOptions } : options.queryOptions;
     return {
       rowMode: o.rowMode,
       bigint: o.bigint,
@@ -184,12 +227,8 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
       strings: o.strings,
       fetchSize: o.fetchSize,
       ...options,
-      queryOptions: this.#queryOptionsFor(options),
+      ...(queryOptions ? { queryOptions: { ...queryOptions } } : {}),
     };
-  }
-
-  #queryOptionsFor(options: CallOptions): Record<string, string> | undefined {
-    return options.queryOptions ? { ...options.queryOptions } : undefined;
   }
 
   #track<T>(p: Promise<T>): Promise<T> {

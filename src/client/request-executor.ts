@@ -8,7 +8,7 @@ import type { Cluster } from '../pool/cluster';
 import type { CoordinatorSession } from '../protocol/hs2/coordinator-session';
 import { fullJitterDelay } from '../retry/backoff';
 import type { RetryBudget } from '../retry/retry-budget';
-import { decideRetry, type RetryDecision } from '../retry/retry-policy';
+import { decideRetry, neverSent, type RetryDecision } from '../retry/retry-policy';
 import type { StatementKind } from '../retry/statement-kind';
 
 const debug = createDebug('impala-ha:retry');
@@ -187,19 +187,6 @@ export class RequestExecutor {
     decisions.set(out, decision);
     return out;
   }
-}
-
-/** Methods that come before ExecuteStatement on a leased session. */
-const BEFORE_EXECUTE = new Set(['ExecuteStatement', 'OpenSession', 'PingImpalaHS2Service']);
-
-/**
- * True when the error proves ExecuteStatement never left this process: the failing
- * call was ExecuteStatement itself (or an earlier one) and it was never written.
- */
-function neverSent(err: unknown): boolean {
-  if (!(err instanceof ImpalaError)) return false;
-  const e = err as ImpalaError & { requestWritten?: boolean; method?: string };
-  return e.requestWritten === false && e.method !== undefined && BEFORE_EXECUTE.has(e.method);
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -43,7 +43,9 @@ export class Cluster {
     }
     const views: CoordinatorView[] = candidates.map((p) => p.view());
     const seq = this.#sequence++;
-    const picked = this.#balancer(views, { random: this.#random, sequence: seq, key }) ?? views[0]!;
+    // A key always means rendezvous hashing, whatever the policy for unkeyed calls.
+    const balancer = key === undefined ? this.#balancer : BALANCERS.affinity;
+    const picked = balancer(views, { random: this.#random, sequence: seq, key }) ?? views[0]!;
     debug('picked %s among %d (key %s)', picked.address, views.length, key === undefined ? '-' : 'set');
     return candidates.find((p) => p.address === picked.address)!;
   }

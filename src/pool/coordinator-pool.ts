@@ -299,16 +299,27 @@ export class CoordinatorPool {
     }
   }
 
+  /**
+   * Carries a unit's HS2 session over a new socket to the same coordinator (the old
+   * one was cut) and checks with a ping that the coordinator still knows it.
+   *
+   * @throws the connect error, or IMPALA_ERR_INVALID_SESSION when the coordinator
+   * restarted (or a proxy sent the new socket to another coordinator).
+   */
+  async reattachUnit(unit: PooledUnit, idleMs = 0): Promise<void> {
+    const s = unit.session!;
+    const conn = await Connection.open(this.#opts.session);
+    s.reattach(conn);
+    await s.ping({ timeoutMs: this.#validationTimeoutMs });
+    this.#opts.emit('connectionValidated', { time: new Date(), coordinator: this.address, connectionId: conn.id, how: 'reattached', idleMs: Math.round(idleMs) });
+    debug('%s reattached session %s on connection #%d', this.address, s.sessionId, conn.id);
+  }
+
   /** A socket cut while idle: carry the same HS2 session on a new socket. */
   async #reattach(unit: PooledUnit, idleMs: number): Promise<boolean> {
     const s = unit.session!;
-    let conn: Connection | undefined;
     try {
-      conn = await Connection.open(this.#opts.session);
-      s.reattach(conn);
-      await s.ping({ timeoutMs: this.#validationTimeoutMs });
-      this.#opts.emit('connectionValidated', { time: new Date(), coordinator: this.address, connectionId: conn.id, how: 'reattached', idleMs: Math.round(idleMs) });
-      debug('%s reattached session %s after its socket was cut while idle', this.address, s.sessionId);
+      await this.reattachUnit(unit, idleMs);
       return true;
     } catch (err) {
       debug('%s could not reattach session %s: %s', this.address, s.sessionId, (err as Error).message);

@@ -1,4 +1,4 @@
 export { statementKind, type StatementKind } from './statement-kind';
 export { fullJitterDelay, probeDelay } from './backoff';
 export { RetryBudget, type RetryBudgetOptions } from './retry-budget';
-export { decideRetry, healthSignal, type HealthSignal, type RetryContext, type RetryDecision } from './retry-policy';
+export { decideRetry, healthSignal, neverSent, type HealthSignal, type RetryContext, type RetryDecision } from './retry-policy';

@@ -104,3 +104,17 @@ export function decideRetry(err: unknown, ctx: RetryContext): RetryDecision {
   }
   return { retry: false, mayHaveRun: false, reason: `${err.code} is not retryable` };
 }
+
+/** Methods that come before ExecuteStatement on a leased session. */
+const BEFORE_EXECUTE = new Set(['ExecuteStatement', 'OpenSession', 'PingImpalaHS2Service']);
+
+/**
+ * True when the error proves ExecuteStatement never left this process: the failing
+ * call was ExecuteStatement itself (or an earlier one) and it was never written.
+ */
+export function neverSent(err: unknown): boolean {
+  if (!(err instanceof ImpalaError)) return false;
+  const e = err as ImpalaError & { requestWritten?: boolean; method?: string };
+  return e.requestWritten === false && e.method !== undefined && BEFORE_EXECUTE.has(e.method);
+}
+

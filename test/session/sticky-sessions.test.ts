@@ -1,0 +1,186 @@
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { ErrorCode, ImpalaError, OutcomeUnknownError, SessionLostError, type SessionReopenedEvent } from '../../src';
+import { PoolFixture, waitFor } from '../helpers/pool-fixtures';
+
+const run = promisify(execFile);
+
+async function failures(rounds: number, round: (i: number) => Promise<void>): Promise<number> {
+  let failed = 0;
+  for (let i = 0; i < rounds; i++) {
+    try {
+      await round(i);
+    } catch (err) {
+      assert.ok(err instanceof ImpalaError && err.code === ErrorCode.OBJECT_NOT_FOUND, `unexpected ${String(err)}`);
+      failed++;
+    }
+  }
+  return failed;
+}
+
+describe('sticky sessions and DDL consistency (simulator)', function () {
+  this.timeout(60_000);
+  const fx = new PoolFixture();
+  afterEach(() => fx.stop());
+
+  it('with catalogLagMs 2000, CREATE then SELECT fails through plain roundrobin, never through withSession, ddl sync or an affinity key', async () => {
+    await fx.start({ catalogLagMs: 2000 });
+    const plain = fx.client({ balance: 'roundrobin' });
+    const plainFailures = await failures(100, async (i) => {
+      await plain.execute(`CREATE TABLE plain_${i} (a INT)`);
+      await plain.query(`SELECT count(*) FROM plain_${i}`);
+    });
+    assert.ok(plainFailures >= 30, `the lag shows through plain calls: ${plainFailures}/100 failed`);
+
+    const sessionFailures = await failures(100, (i) =>
+      plain.withSession(async (s) => {
+        await s.execute(`CREATE TABLE sess_${i} (a INT)`);
+        await s.query(`SELECT count(*) FROM sess_${i}`);
+      }),
+    );
+    assert.equal(sessionFailures, 0);
+
+    const synced = fx.client({ balance: 'roundrobin', ddl: 'sync' });
+    const syncFailures = await failures(100, async (i) => {
+      await synced.execute(`CREATE TABLE sync_${i} (a INT)`);
+      await synced.query(`SELECT count(*) FROM sync_${i}`);
+    });
+    assert.equal(syncFailures, 0);
+
+    const keyed = fx.client({ balance: 'roundrobin' });
+    const keyFailures = await failures(100, async (i) => {
+      await keyed.execute(`CREATE TABLE keyed_${i} (a INT)`, { affinity: 'tenant-42' });
+      await keyed.query(`SELECT count(*) FROM keyed_${i}`, { affinity: 'tenant-42' });
+    });
+    assert.equal(keyFailures, 0);
+  });
+
+  it('an affinity key lands on the same coordinator from two processes; losing one of 3 moves only its keys (about a third of 1000)', async () => {
+    await fx.start();
+    const addresses = fx.cluster.coordinators.map((c) => c.address);
+    const impala = fx.client({ balance: 'affinity' });
+    const sample = Array.from({ length: 40 }, (_, i) => `tenant-${i}`);
+    const mine: Record<string, string> = {};
+    for (const k of sample) mine[k] = (await impala.query('SELECT 1', { affinity: k })).coordinator;
+    const child = await run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../helpers/affinity-child.ts'), addresses.join(','), sample.join(',')], {
+      timeout: 30_000,
+    });
+    assert.deepEqual(JSON.parse(child.stdout), mine);
+
+    const keys = Array.from({ length: 1000 }, (_, i) => `key-${i}`);
+    const map = async (): Promise<string[]> => {
+      const out: string[] = new Array(keys.length);
+      for (let i = 0; i < keys.length; i += 50) {
+        await Promise.all(keys.slice(i, i + 50).map(async (k, j) => (out[i + j] = (await impala.query('SELECT 1', { affinity: k })).coordinator)));
+      }
+      return out;
+    };
+    const before = await map();
+    const lost = fx.cluster.coordinators[1]!;
+    await lost.kill();
+    await impala.query('SELECT 1', { affinity: keys[before.indexOf(lost.address)]! }); // meets the dead coordinator, marks it down
+    await waitFor(() => impala.stats().coordinators[1]!.state === 'down', 5000, 'coordinator marked down');
+    const after = await map();
+    let moved = 0;
+    for (let i = 0; i < keys.length; i++) {
+      if (before[i] === after[i]) continue;
+      moved++;
+      assert.equal(before[i], lost.address, `${keys[i]} moved from a live coordinator`);
+    }
+    assert.equal(moved, before.filter((c) => c === lost.address).length);
+    assert.ok(moved > 250 && moved < 420, `moved ${moved} of 1000`);
+  });
+
+  it('a session whose socket is cut by dropIdle keeps its SET options and database, with no new server session', async () => {
+    await fx.start({ coordinators: 1 });
+    await fx.cluster.seed("CREATE SCHEMA sales; CREATE TABLE sales.orders AS SELECT 1 AS id");
+    const impala = fx.client();
+    const s = await impala.session();
+    await s.execute('SET MEM_LIMIT=1g');
+    await s.execute('USE sales');
+    const sessionId = s.sessionId;
+    const sessions = fx.cluster.stats()[0]!.openSessions;
+    await fx.cluster.coordinators[0]!.dropIdle(300);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(fx.cluster.stats()[0]!.connections, 0, 'the idle socket was cut');
+    const orders = await s.query('SELECT id FROM orders');
+    assert.deepEqual(orders.rows, [{ id: 1 }]);
+    const set = await s.query<{ option: string; value: string }>('SET');
+    assert.equal(set.rows.find((r) => r.option === 'MEM_LIMIT')?.value, '1g');
+    assert.equal(s.sessionId, sessionId);
+    assert.equal(fx.cluster.stats()[0]!.openSessions, sessions);
+    assert.deepEqual(s.state, { database: 'sales', options: { MEM_LIMIT: '1g' } });
+    await s.close();
+  });
+
+  describe('a session whose coordinator is killed', () => {
+    it('fails with sessionLost by default', async () => {
+      await fx.start();
+      const impala = fx.client();
+      const s = await impala.session({ affinity: 'k1' });
+      await s.execute('SET MEM_LIMIT=2g');
+      await fx.cluster.coordinators.find((c) => c.address === s.coordinator)!.kill();
+      const err = await s.query('SELECT 1').then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof SessionLostError, String(err));
+      assert.equal(err.code, ErrorCode.SESSION_LOST);
+      assert.match(err.message, /reopenOnFailover/);
+      await assert.rejects(s.query('SELECT 1'), (e: unknown) => e instanceof SessionLostError);
+      await s.close();
+    });
+
+    it('with reopenOnFailover: state replayed elsewhere, a SELECT in progress completes, an INSERT in progress is reported and not repeated', async () => {
+      await fx.start();
+      await fx.cluster.seed('CREATE SCHEMA app; CREATE TABLE app.audit (id BIGINT)');
+      const impala = fx.client({ reopenOnFailover: true });
+      const reopened: SessionReopenedEvent[] = [];
+      impala.on('sessionReopened', (e) => reopened.push(e));
+
+      const s = await impala.session();
+      await s.execute('USE app');
+      await s.execute('SET MEM_LIMIT=3g');
+      const first = s.coordinator;
+      const select = s.query('SELECT sleep(800) AS slept, count(*) AS n FROM audit');
+      await waitFor(() => fx.cluster.stats().some((c) => c.address === first && c.openOperations > 0), 3000, 'the SELECT to start');
+      await fx.cluster.coordinators.find((c) => c.address === first)!.kill();
+      const r = await select;
+      assert.equal(r.rows[0]!.slept, true);
+      assert.notEqual(s.coordinator, first);
+      assert.equal(r.coordinator, s.coordinator);
+      assert.equal(reopened.length, 1);
+      assert.equal(reopened[0]!.from, first);
+      assert.deepEqual(s.state, { database: 'app', options: { MEM_LIMIT: '3g' } });
+      const set = await s.query<{ option: string; value: string }>('SET');
+      assert.equal(set.rows.find((x) => x.option === 'MEM_LIMIT')?.value, '3g', 'SET replayed on the new coordinator');
+
+      const second = s.coordinator;
+      const insertSql = 'INSERT INTO audit SELECT 1 WHERE sleep(800)';
+      const insert = s.execute(insertSql).then(() => undefined, (e: unknown) => e);
+      await waitFor(() => fx.cluster.stats().some((c) => c.address === second && c.openOperations > 0), 3000, 'the INSERT to start');
+      await fx.cluster.coordinators.find((c) => c.address === second)!.kill();
+      const err = await insert;
+      assert.ok(err instanceof OutcomeUnknownError, String(err));
+      assert.match(err.message, /may have run/);
+      const executions = fx.cluster.stats().reduce((n, c) => n + c.executed.filter((e) => e.sql === insertSql).length, 0);
+      assert.ok(executions <= 1, `INSERT executed ${executions} times`);
+      assert.equal(reopened.length, 2, 'the session went on, on the third coordinator');
+      const count = await s.query('SELECT count(*) AS n FROM audit');
+      assert.ok(count.rows[0]!.n === 0n || count.rows[0]!.n === 1n);
+      await s.close();
+    });
+  });
+
+  it('sessions and their operations are closed on the server after close()', async () => {
+    await fx.start();
+    const impala = fx.client();
+    const sessions = await Promise.all([impala.session(), impala.session({ affinity: 'a' }), impala.session({ database: 'default', queryOptions: { MEM_LIMIT: '1g' } })]);
+    await Promise.all(sessions.map((s) => s.query('SELECT 1')));
+    await sessions[0]!.close();
+    await impala.close();
+    for (const c of fx.cluster.stats()) {
+      assert.equal(c.openSessions, 0, `${c.address} sessions`);
+      assert.equal(c.openOperations, 0, `${c.address} operations`);
+    }
+  });
+});
