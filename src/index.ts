@@ -30,6 +30,9 @@ export {
   type DateValueMode,
   type StringMode,
   type Duration,
+  type OptionName,
+  type ParsedOptions,
+  type ConnectionStringForm,
 } from './connection-string';
 export {
   CoordinatorSession,
@@ -49,9 +52,11 @@ export {
   type ExecSummary,
   type PlanNodeSummary,
   type ExecStats,
+  type ExecState,
+  objectKeys,
 } from './protocol/hs2';
-export { bindParams, asBinary, BinaryParam } from './protocol/sql';
+export { bindParams, asBinary, BinaryParam, toSqlLiteral, quoteString } from './protocol/sql';
 export type { BalancerName, CoordinatorView } from './balancer';
 export type { CoordinatorStats } from './pool/coordinator-pool';
 export type { HealthState } from './health/coordinator-health';
-export type { ConnectionOptions, AuthOptions, TlsOptions } from './connection';
+export { Connection, CONNECTION_DEFAULTS, type ConnectionOptions, type AuthOptions, type TlsOptions, type CallOptions as RpcCallOptions } from './connection';

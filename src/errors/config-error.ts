@@ -1,7 +1,8 @@
 import { ErrorCode } from './codes';
 import { ImpalaError } from './impala-error';
 
-type ConfigCode =
+/** Codes a {@link ConfigError} can carry. */
+export type ConfigCode =
   | typeof ErrorCode.CONFIG_INVALID_URL
   | typeof ErrorCode.CONFIG_UNKNOWN_OPTION
   | typeof ErrorCode.CONFIG_INVALID_VALUE

@@ -1,8 +1,8 @@
 export { ErrorCode, type ErrorCodeValue } from './codes';
 export { ImpalaError, hasCode, type ErrorFamily, type ImpalaErrorDetails } from './impala-error';
-export { ConfigError } from './config-error';
+export { ConfigError, type ConfigCode } from './config-error';
 export { ArgumentError } from './argument-error';
-export { ConnectError, ConnectionLostError, ConnectionClosedError, RpcTimeoutError, ProtocolError } from './transport-errors';
+export { ConnectError, ConnectionLostError, ConnectionClosedError, RpcTimeoutError, ProtocolError, type ConnectCode, type ProtocolCode } from './transport-errors';
 export { ServerError, classifyServerMessage, serverError, type ClassifiedMessage } from './server-error';
 export {
   AbortedError,

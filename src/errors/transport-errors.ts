@@ -1,7 +1,8 @@
 import { ErrorCode } from './codes';
 import { ImpalaError, type ImpalaErrorDetails } from './impala-error';
 
-type ConnectCode =
+/** Codes a {@link ConnectError} can carry. */
+export type ConnectCode =
   | typeof ErrorCode.CONNECT_REFUSED
   | typeof ErrorCode.CONNECT_TIMEOUT
   | typeof ErrorCode.CONNECT_FAILED
@@ -85,7 +86,8 @@ export class RpcTimeoutError extends ImpalaError {
   }
 }
 
-type ProtocolCode = typeof ErrorCode.PROTOCOL | typeof ErrorCode.THRIFT_APPLICATION;
+/** Codes a {@link ProtocolError} can carry. */
+export type ProtocolCode = typeof ErrorCode.PROTOCOL | typeof ErrorCode.THRIFT_APPLICATION;
 
 /** The server's bytes could not be understood, or it answered with a Thrift TApplicationException. */
 export class ProtocolError extends ImpalaError {
