@@ -69,8 +69,10 @@ export class RequestExecutor {
 
   async run<T>(spec: RequestSpec, work: AttemptWork<T>): Promise<{ value: T; attempts: number; coordinator: string }> {
     const controller = new AbortController();
-    const onAbort = (): void => controller.abort(spec.signal!.reason ?? new AbortedError());
-    if (spec.signal?.aborted) throw new AbortedError();
+    // Whatever the caller aborted with (often a DOMException), the call rejects with an
+    // AbortedError carrying it as the cause.
+    const onAbort = (): void => controller.abort(new AbortedError(undefined, { cause: spec.signal!.reason }));
+    if (spec.signal?.aborted) throw new AbortedError(undefined, { cause: spec.signal.reason });
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     let deadline: NodeJS.Timeout | undefined;
     if (spec.timeoutMs > 0) {
