@@ -135,6 +135,12 @@ export interface SqlEngine {
   defaultQueryOptions(): Record<string, string>;
   /** Forgets statements of a coordinator that was killed or restarted. */
   forgetCoordinator(coordinator: number): Promise<void>;
+  /**
+   * Runs engine-native SQL outside Impala (tables "loaded by another tool"): what it
+   * creates or drops is visible on every coordinator at once. Optional: engines
+   * without it cannot seed.
+   */
+  seed?(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,120 @@
+import createDebug from 'debug';
+import { ArgumentError } from '../errors';
+import { resolveClusterOptions, type ResolvedClusterOptions } from './cluster-options';
+import type { RuntimeCounts, RuntimeSettings } from './coordinator/coordinator-runtime';
+import { LocalCoordinator } from './coordinator/local-coordinator';
+import type { SqlEngine } from './engine/types';
+import { EngineGateway } from './engine-gateway';
+import { loadDuckDbEngine } from './load-engine';
+import { ProcessCoordinator } from './process/process-coordinator';
+import type { CoordinatorStats, SimCluster, SimClusterOptions, SimCoordinator } from './types';
+
+const debug = createDebug('impala-ha:sim');
+
+type OwnedCoordinator = (LocalCoordinator | ProcessCoordinator) & SimCoordinator;
+
+/**
+ * Starts a simulated Impala cluster: `coordinators` HS2 coordinators on loopback
+ * ports over one shared SQL engine (in-memory DuckDB unless `engine` is given).
+ *
+ * ```ts
+ * const cluster = await startCluster({ coordinators: 3, catalogLagMs: 500 });
+ * // cluster.url === 'impala://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3/default'
+ * await cluster.coordinators[1].kill();
+ * await cluster.stop();
+ * ```
+ *
+ * Rejects with a ConfigError for bad options; if any coordinator fails to start,
+ * everything already started is stopped first.
+ */
+export async function startCluster(options: SimClusterOptions = {}): Promise<SimCluster> {
+  const resolved = resolveClusterOptions(options);
+  const ownsEngine = options.engine === undefined;
+  const engine =
+    options.engine ??
+    (await loadDuckDbEngine({
+      catalogLagMs: resolved.catalogLagMs,
+      ...(resolved.syncDdlDelayMs === undefined ? {} : { syncDdlDelayMs: resolved.syncDdlDelayMs }),
+    }));
+  const gateway = new EngineGateway(engine, resolved.coordinators);
+  const coordinators: OwnedCoordinator[] = [];
+  for (let index = 0; index < resolved.coordinators; index++) {
+    const settings = runtimeSettings(resolved, index);
+    coordinators.push(resolved.processes ? new ProcessCoordinator(settings, gateway, resolved.startTimeoutMs) : new LocalCoordinator(settings, gateway));
+  }
+  const cluster = new Cluster(coordinators, gateway, ownsEngine);
+  try {
+    await Promise.all(coordinators.map((c) => c.start()));
+  } catch (err) {
+    await cluster.stop().catch(() => undefined);
+    throw err;
+  }
+  debug('cluster up: %s', cluster.url);
+  return cluster;
+}
+
+function runtimeSettings(o: ResolvedClusterOptions, index: number): RuntimeSettings {
+  return {
+    index,
+    host: o.host,
+    port: o.basePort === undefined ? 0 : o.basePort + index,
+    version: o.version,
+    errorWrapper: o.errorWrapper,
+    disconnectedSessionTimeoutMs: o.disconnectedSessionTimeoutMs,
+    fetchRowsTimeoutMs: o.fetchRowsTimeoutMs,
+    users: o.users,
+  };
+}
+
+class Cluster implements SimCluster {
+  readonly coordinators: readonly OwnedCoordinator[];
+  readonly #gateway: EngineGateway;
+  readonly #ownsEngine: boolean;
+  #stopping: Promise<void> | undefined;
+
+  constructor(coordinators: OwnedCoordinator[], gateway: EngineGateway, ownsEngine: boolean) {
+    this.coordinators = Object.freeze([...coordinators]);
+    this.#gateway = gateway;
+    this.#ownsEngine = ownsEngine;
+  }
+
+  get url(): string {
+    return `impala://${this.coordinators.map((c) => c.address).join(',')}/default`;
+  }
+
+  get engine(): SqlEngine {
+    return this.#gateway.engine;
+  }
+
+  async seed(sql: string): Promise<void> {
+    const engine = this.#gateway.engine as SqlEngine & { seed?: (sql: string) => Promise<void> };
+    if (typeof engine.seed !== 'function') {
+      throw new ArgumentError('seed() needs the DuckDB engine (or an engine with a seed method); this cluster was given one without it');
+    }
+    await engine.seed(sql);
+  }
+
+  stats(): CoordinatorStats[] {
+    return this.coordinators.map((c) => this.#statsOf(c, c.counts()));
+  }
+
+  async refreshStats(): Promise<CoordinatorStats[]> {
+    const counts = await Promise.all(this.coordinators.map((c) => (c instanceof ProcessCoordinator ? c.refreshCounts() : c.counts())));
+    return this.coordinators.map((c, i) => this.#statsOf(c, counts[i]!));
+  }
+
+  #statsOf(c: OwnedCoordinator, counts: RuntimeCounts): CoordinatorStats {
+    return { index: c.index, address: c.address, up: c.up, ...counts, executed: this.#gateway.log(c.index).map((r) => ({ ...r })) };
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    await Promise.allSettled(this.coordinators.map((c) => c.stop()));
+    if (this.#ownsEngine) await this.#gateway.engine.close();
+    debug('cluster stopped');
+  }
+}

@@ -1,0 +1,134 @@
+import type { EngineAccess } from '../engine-access';
+import type { AdmissionLimits } from '../hs2/admission-controller';
+import { CoordinatorService, type ServiceSettings, type ShutdownTiming } from '../hs2/coordinator-service';
+import { Hs2Handler } from '../hs2/hs2-handler';
+import { SimProcessor } from '../hs2/sim-processor';
+import { CoordinatorServer, type RequestProcessor, type RpcDelay } from '../server/coordinator-server';
+
+/** Everything one coordinator incarnation needs to start. */
+export interface RuntimeSettings extends ServiceSettings {
+  /** SASL PLAIN users (name → password); `undefined` = NOSASL. */
+  users: Record<string, string> | undefined;
+}
+
+/** How long a restart retries its port while the previous incarnation still holds it, in ms. */
+export const RESTART_REBIND_MS = 5000;
+
+/** Open sessions, registered operations and client connections of a live coordinator. */
+export interface RuntimeCounts {
+  openSessions: number;
+  openOperations: number;
+  connections: number;
+}
+
+/**
+ * One incarnation of a simulated coordinator: its listening socket and its HS2 state,
+ * with the fault switches. It runs in the test process or inside a child process;
+ * a restart is a new incarnation on the same port with empty state.
+ *
+ * @internal
+ */
+export class CoordinatorRuntime {
+  readonly #service: CoordinatorService;
+  readonly #server: CoordinatorServer;
+  readonly #onChange: () => void;
+  readonly #onExit: () => void;
+  #up = false;
+
+  /**
+   * @param onChange counts may have changed.
+   * @param onExit the coordinator stopped by itself (end of graceful shutdown).
+   */
+  constructor(settings: RuntimeSettings, engine: EngineAccess, onChange: () => void, onExit: () => void) {
+    this.#onChange = onChange;
+    this.#onExit = onExit;
+    // The service gets no passwords: they stay inside the SASL negotiator.
+    const { users: passwords, ...serviceSettings } = settings;
+    this.#service = new CoordinatorService(serviceSettings, engine, onChange);
+    const users = passwords === undefined ? undefined : new Map(Object.entries(passwords));
+    this.#server = new CoordinatorServer({
+      host: settings.host,
+      port: settings.port,
+      users,
+      processorFor: (socket) => {
+        onChange();
+        return new SimProcessor(new Hs2Handler(this.#service, socket)) as unknown as RequestProcessor;
+      },
+      onClosed: (socket) => {
+        this.#service.connectionClosed(socket.id);
+        onChange();
+      },
+    });
+  }
+
+  /** Listens (retrying a busy port for `retryBusyMs`, for restarts); resolves with the port. */
+  async start(retryBusyMs = 0): Promise<number> {
+    const port = await this.#server.listen(retryBusyMs);
+    // The service reports the real port in http_addr and profiles.
+    this.#service.settings.port = port;
+    this.#up = true;
+    return port;
+  }
+
+  get up(): boolean {
+    return this.#up;
+  }
+
+  get port(): number {
+    return this.#server.port;
+  }
+
+  counts(): RuntimeCounts {
+    if (!this.#up) return { openSessions: 0, openOperations: 0, connections: 0 };
+    return { ...this.#service.counts(), connections: this.#server.connections };
+  }
+
+  hang(): void {
+    this.#server.hang();
+  }
+
+  resume(): void {
+    this.#server.resume();
+  }
+
+  dropIdle(ms: number): void {
+    this.#server.dropIdle(ms);
+  }
+
+  setRpcDelay(delay: RpcDelay): void {
+    this.#server.setRpcDelay(delay);
+  }
+
+  refuseConnections(n: number): void {
+    this.#server.refuseConnections(n);
+  }
+
+  dropDuringFetch(n: number): void {
+    this.#server.dropDuringFetch(n);
+  }
+
+  setAdmission(limits: AdmissionLimits | undefined): void {
+    this.#service.admission.setLimits(limits);
+  }
+
+  /** Starts graceful shutdown; the runtime stops itself (connections closed) when it is over. */
+  shutdown(timing: ShutdownTiming): void {
+    if (!this.#up) return;
+    this.#service.beginShutdown(timing, () => {
+      void this.#stop(false).then(() => this.#onExit());
+    });
+  }
+
+  /** Resets every connection and drops all state. */
+  kill(): Promise<void> {
+    return this.#stop(true);
+  }
+
+  async #stop(reset: boolean): Promise<void> {
+    if (!this.#up) return;
+    this.#up = false;
+    this.#service.dispose();
+    await (reset ? this.#server.kill() : this.#server.close());
+    this.#onChange();
+  }
+}

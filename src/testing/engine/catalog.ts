@@ -1,0 +1,183 @@
+/**
+ * The simulated Impala catalog: which databases and tables each coordinator knows,
+ * with catalog propagation lag (protocol reference §5.3).
+ *
+ * Model: every DDL appends a change to one ordered log, like catalogd's versions on
+ * the statestore topic. A change is applied on the coordinator that made it at once
+ * and on the others `lagMs` later; because the topic is ordered, a coordinator that
+ * has a change also has every earlier one. INVALIDATE METADATA / REFRESH (and a
+ * coordinator restart) bring a coordinator fully up to date.
+ *
+ * @internal
+ */
+
+/** A column as declared by Impala DDL. */
+export interface DeclaredColumn {
+  /** Lower-case name. */
+  readonly name: string;
+  /** Impala's type text, e.g. `char(5)`. */
+  readonly type: string;
+  readonly comment: string;
+}
+
+/** What the catalog keeps about a table or view beyond what DuckDB stores. */
+export interface TableInfo {
+  readonly kind: 'TABLE' | 'VIEW';
+  /** Columns with their Impala types, when created by Impala DDL (empty for seeded tables). */
+  readonly columns: readonly DeclaredColumn[];
+  /** Partition column names, in order (stored as the last ordinary columns). */
+  readonly partitionColumns: readonly string[];
+  readonly comment: string;
+  /** `STORED AS` format, upper case; `TEXTFILE` when not given. */
+  readonly fileFormat: string;
+}
+
+/** A table with no Impala-declared metadata (created by {@link seed} or by DuckDB SQL). */
+export const PLAIN_TABLE: TableInfo = { kind: 'TABLE', columns: [], partitionColumns: [], comment: '', fileFormat: 'TEXTFILE' };
+
+/** One catalog change made by a DDL statement. */
+export type CatalogChange =
+  | { readonly op: 'createDatabase'; readonly db: string; readonly comment: string }
+  | { readonly op: 'dropDatabase'; readonly db: string }
+  | { readonly op: 'createTable'; readonly db: string; readonly table: string; readonly info: TableInfo }
+  | { readonly op: 'alterTable'; readonly db: string; readonly table: string; readonly info: TableInfo }
+  | { readonly op: 'dropTable'; readonly db: string; readonly table: string };
+
+interface DatabaseState {
+  readonly comment: string;
+  readonly tables: Map<string, TableInfo>;
+}
+
+type State = Map<string, DatabaseState>;
+
+/** Origin of changes that every coordinator has at once. */
+const EVERYWHERE = -1;
+
+interface LoggedChange {
+  readonly seq: number;
+  readonly change: CatalogChange;
+  readonly origin: number;
+  /** When the change took effect on its origin, ms on the catalog's clock. */
+  readonly at: number;
+  /** How much later the other coordinators get it, ms. */
+  readonly lagMs: number;
+}
+
+/** What one coordinator currently knows. */
+export interface CatalogView {
+  hasDatabase(db: string): boolean;
+  table(db: string, table: string): TableInfo | undefined;
+  /** Database names with comments, sorted. */
+  databases(): Array<{ name: string; comment: string }>;
+  /** Table names of a database, sorted; empty for an unknown database. */
+  tables(db: string): string[];
+}
+
+function applyChange(state: State, change: CatalogChange): void {
+  switch (change.op) {
+    case 'createDatabase':
+      if (!state.has(change.db)) state.set(change.db, { comment: change.comment, tables: new Map() });
+      break;
+    case 'dropDatabase':
+      state.delete(change.db);
+      break;
+    case 'createTable':
+    case 'alterTable':
+      state.get(change.db)?.tables.set(change.table, change.info);
+      break;
+    case 'dropTable':
+      state.get(change.db)?.tables.delete(change.table);
+      break;
+  }
+}
+
+function cloneState(state: State): State {
+  return new Map([...state].map(([name, db]) => [name, { comment: db.comment, tables: new Map(db.tables) }]));
+}
+
+function viewOf(state: State): CatalogView {
+  return {
+    hasDatabase: (db) => state.has(db),
+    table: (db, table) => state.get(db)?.tables.get(table),
+    databases: () =>
+      [...state].map(([name, db]) => ({ name, comment: db.comment })).sort((a, b) => a.name.localeCompare(b.name)),
+    tables: (db) => [...(state.get(db)?.tables.keys() ?? [])].sort(),
+  };
+}
+
+/** The catalog shared by the simulated coordinators. */
+export class Catalog {
+  readonly #now: () => number;
+  /** Changes every coordinator has. */
+  readonly #base: State = new Map();
+  /** Changes some coordinator may still lack, in order. */
+  readonly #pending: LoggedChange[] = [];
+  /** Per coordinator, the highest sequence number it was brought up to explicitly. */
+  readonly #caughtUp = new Map<number, number>();
+  #seq = 0;
+
+  /** @param now - the clock, in ms (injectable for tests). */
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
+
+  /**
+   * Records changes made through `origin`.
+   *
+   * @param lagMs - delay before the other coordinators see them; 0 = everywhere at once.
+   */
+  record(changes: readonly CatalogChange[], origin: number, lagMs: number): void {
+    const at = this.#now();
+    for (const change of changes) {
+      this.#pending.push({ seq: ++this.#seq, change, origin, at, lagMs });
+    }
+    this.#fold();
+  }
+
+  /** Applies changes to every coordinator at once (tables seeded outside Impala DDL). */
+  recordEverywhere(changes: readonly CatalogChange[]): void {
+    this.record(changes, EVERYWHERE, 0);
+  }
+
+  /** Brings a coordinator up to date with every change so far (INVALIDATE METADATA, restart). */
+  catchUp(coordinator: number): void {
+    this.#caughtUp.set(coordinator, this.#seq);
+    this.#fold();
+  }
+
+  /** What `coordinator` knows now. */
+  viewFor(coordinator: number): CatalogView {
+    this.#fold();
+    if (this.#pending.length === 0) return viewOf(this.#base);
+    const now = this.#now();
+    let seen = this.#caughtUp.get(coordinator) ?? 0;
+    for (const entry of this.#pending) {
+      if (entry.origin === EVERYWHERE) continue;
+      if (entry.origin === coordinator || entry.at + entry.lagMs <= now) seen = Math.max(seen, entry.seq);
+    }
+    const state = cloneState(this.#base);
+    for (const entry of this.#pending) {
+      // Seeded changes are everywhere at once without implying the DDL logged before them.
+      if (entry.seq <= seen || entry.origin === EVERYWHERE) applyChange(state, entry.change);
+    }
+    return viewOf(state);
+  }
+
+  /** The latest state, regardless of propagation (what catalogd and DuckDB hold). */
+  latest(): CatalogView {
+    const state = cloneState(this.#base);
+    for (const entry of this.#pending) applyChange(state, entry.change);
+    return viewOf(state);
+  }
+
+  /** Moves changes every coordinator has into the base state, oldest first. */
+  #fold(): void {
+    const now = this.#now();
+    while (this.#pending.length > 0) {
+      const head = this.#pending[0] as LoggedChange;
+      if (head.origin !== EVERYWHERE && head.at + head.lagMs > now) break;
+      applyChange(this.#base, head.change);
+      this.#pending.shift();
+    }
+  }
+}

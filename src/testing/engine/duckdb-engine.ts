@@ -1,0 +1,390 @@
+/**
+ * The simulator's SQL engine: one DuckDB database under every coordinator of a
+ * simulated cluster, Impala's statements and texts on top, a catalog with
+ * per-coordinator propagation lag.
+ *
+ * @internal
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { cancellableDelay } from './cancellable-delay';
+import { Catalog } from './catalog';
+import { syncCatalogWithDuckDb } from './catalog-sync';
+import { DuckDbConnectionPool, type PoolStats, type PooledConnection } from './connection-pool';
+import { resolveEngineOptions, type DuckDbEngineOptions, type ResolvedEngineOptions } from './engine-options';
+import type { PlanEnv, RunContext, StatementPlan } from './plan-types';
+import { defaultQueryOptions, effectiveOption, isTrueOption, validateOverlay } from './query-options';
+import { StaticCursor, type ResultCursor } from './result-cursor';
+import { cancelledError, mapDuckDbError } from './sql-errors';
+import { planStatement } from './statement-planner';
+import {
+  SimSqlError,
+  type EncodedBatch,
+  type ExecutedStatement,
+  type PlannedStatement,
+  type SqlEngine,
+  type StatementContext,
+} from './types';
+
+/** The DuckDB engine, with the extras tests and the demo use. */
+export interface DuckDbSqlEngine extends SqlEngine {
+  /**
+   * Runs DuckDB SQL directly (several statements allowed; unqualified names land in
+   * the `default` database) and makes every database, table and view it created
+   * or dropped visible on every coordinator at once: tables "loaded outside Impala".
+   */
+  seed(sql: string): Promise<void>;
+  /** Open statements and DuckDB connections, for leak checks. */
+  stats(): EngineStats;
+}
+
+/** Resource counts of an engine. */
+export interface EngineStats {
+  /** Statements planned and not yet released. */
+  readonly statements: number;
+  /** Result rows held in memory by open statements, not yet fetched. */
+  readonly bufferedRows: number;
+  readonly connections: PoolStats;
+}
+
+type StatementState = 'planning' | 'planned' | 'running' | 'ready' | 'failed' | 'cancelled';
+
+interface StatementRecord {
+  readonly id: string;
+  readonly ctx: StatementContext;
+  readonly abort: AbortController;
+  state: StatementState;
+  plan: StatementPlan | undefined;
+  conn: PooledConnection | undefined;
+  /** Connection being acquired (so a cancel can wait for it). */
+  acquiring: Promise<PooledConnection> | undefined;
+  cursor: ResultCursor | undefined;
+  /** The running plan, execute or fetch, settled (never rejects). */
+  busy: Promise<void>;
+  /** DuckDB was interrupted on this statement's connection: do not reuse it. */
+  interrupted: boolean;
+}
+
+/** Idle DuckDB connections kept for reuse. */
+const MAX_IDLE_CONNECTIONS = 8;
+/** How long cancel/release wait for a running DuckDB call to notice the interrupt. */
+const SETTLE_TIMEOUT_MS = 5000;
+/** Impala's system databases: [name, comment]. */
+const SYSTEM_DATABASES: ReadonlyArray<readonly [string, string]> = [
+  ['_impala_builtins', 'System database for Impala builtin functions'],
+  ['default', 'Default Hive database'],
+];
+/** Impala functions DuckDB lacks under these names (created in `main`, which DuckDB always searches for functions). */
+const MACROS = [
+  'CREATE MACRO IF NOT EXISTS nvl(a, b) AS coalesce(a, b)',
+  'CREATE MACRO IF NOT EXISTS zeroifnull(a) AS coalesce(a, 0)',
+  'CREATE MACRO IF NOT EXISTS nullifzero(a) AS nullif(a, 0)',
+  // Impala's sleep(ms) returns true after sleeping; the engine does the waiting (plan.delayMs).
+  'CREATE MACRO IF NOT EXISTS sleep(ms) AS true',
+];
+
+/** Refuses a malformed plan request with a message naming the field (a front-end bug, not a SQL error). */
+function validateContext(sql: unknown, ctx: StatementContext): void {
+  const problem =
+    typeof sql !== 'string'
+      ? 'sql must be a string'
+      : !Number.isInteger(ctx.coordinator) || ctx.coordinator < 0
+        ? `ctx.coordinator must be a non-negative integer, got ${String(ctx.coordinator)}`
+        : typeof ctx.session?.database !== 'string' || ctx.session.database === ''
+          ? 'ctx.session.database must be a non-empty database name'
+          : typeof ctx.session.options !== 'object' || typeof ctx.overlay !== 'object'
+            ? 'ctx.session.options and ctx.overlay must be objects of option name to value'
+            : undefined;
+  if (problem !== undefined) throw new SimSqlError(`plan: ${problem}`);
+}
+
+function settle(p: Promise<unknown>): Promise<void> {
+  return p.then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+class DuckDbEngine implements DuckDbSqlEngine {
+  readonly #instance: DuckDBInstance;
+  readonly #pool: DuckDbConnectionPool;
+  readonly #catalog = new Catalog();
+  readonly #records = new Map<string, StatementRecord>();
+  readonly #options: ResolvedEngineOptions;
+  #seq = 0;
+  #closed = false;
+
+  constructor(instance: DuckDBInstance, options: ResolvedEngineOptions) {
+    this.#instance = instance;
+    this.#pool = new DuckDbConnectionPool(instance, MAX_IDLE_CONNECTIONS);
+    this.#options = options;
+  }
+
+  /** Creates the system databases and macros, and loads what the database file already holds. */
+  async init(): Promise<void> {
+    const conn = await this.#instance.connect();
+    try {
+      for (const [name] of SYSTEM_DATABASES) await conn.run(`CREATE SCHEMA IF NOT EXISTS "${name}"`);
+      for (const macro of MACROS) await conn.run(macro);
+    } finally {
+      conn.closeSync();
+    }
+    await syncCatalogWithDuckDb(this.#instance, this.#catalog, new Map(SYSTEM_DATABASES));
+  }
+
+  async plan(sql: string, ctx: StatementContext): Promise<PlannedStatement> {
+    this.#assertOpen();
+    validateContext(sql, ctx);
+    validateOverlay(ctx.overlay);
+    const id = `s${++this.#seq}`;
+    const record: StatementRecord = {
+      id,
+      ctx,
+      abort: new AbortController(),
+      state: 'planning',
+      plan: undefined,
+      conn: undefined,
+      acquiring: undefined,
+      cursor: undefined,
+      busy: Promise.resolve(),
+      interrupted: false,
+    };
+    this.#records.set(id, record);
+    const database = ctx.session.database.toLowerCase();
+    const env: PlanEnv = {
+      sql,
+      ctx,
+      database,
+      view: this.#catalog.viewFor(ctx.coordinator),
+      latest: this.#catalog.latest(),
+      connection: () => this.#connection(record),
+    };
+    const planning = planStatement(env);
+    record.busy = settle(planning);
+    try {
+      const plan = await planning;
+      record.plan = plan;
+      if (record.abort.signal.aborted || !this.#records.has(id)) throw cancelledError();
+      record.state = 'planned';
+      return {
+        id,
+        kind: plan.kind,
+        hasResultSet: plan.hasResultSet,
+        columns: plan.columns.map((c) => ({ ...c })),
+        delayMs: plan.delayMs,
+        ...(plan.sessionChanges === undefined ? {} : { sessionChanges: plan.sessionChanges }),
+      };
+    } catch (err) {
+      this.#dispose(record, true);
+      throw mapDuckDbError(err, { sql, database });
+    }
+  }
+
+  async execute(id: string): Promise<ExecutedStatement> {
+    const record = this.#get(id);
+    if (record.state === 'cancelled') throw cancelledError();
+    if (record.state === 'planning') throw new SimSqlError(`Statement ${id} is still being planned`);
+    if (record.state !== 'planned') throw new SimSqlError(`Statement ${id} has already been executed`);
+    record.state = 'running';
+    const run = this.#run(record);
+    record.busy = settle(run);
+    return run;
+  }
+
+  async #run(record: StatementRecord): Promise<ExecutedStatement> {
+    const plan = record.plan as StatementPlan;
+    const signal = record.abort.signal;
+    const sync = isTrueOption(effectiveOption(record.ctx, 'SYNC_DDL'));
+    try {
+      await cancellableDelay(plan.delayMs, signal);
+      const rc: RunContext = {
+        coordinator: record.ctx.coordinator,
+        signal,
+        catalog: this.#catalog,
+        connection: () => this.#connection(record),
+      };
+      const outcome = await plan.run(rc);
+      // Record what DuckDB already did even when a cancel raced it, so the catalog never disagrees with the data.
+      if (outcome.changes !== undefined && outcome.changes.length > 0) {
+        this.#catalog.record(outcome.changes, record.ctx.coordinator, sync ? this.#options.syncDdlDelayMs : this.#options.catalogLagMs);
+      }
+      if (signal.aborted) throw cancelledError();
+      if (sync && (plan.kind === 'ddl' || plan.kind === 'dml')) await cancellableDelay(this.#options.syncDdlDelayMs, signal);
+      record.cursor = outcome.cursor ?? (plan.hasResultSet ? new StaticCursor(plan.columns, outcome.rows ?? []) : undefined);
+      if (outcome.cursor === undefined || outcome.cursor.done) this.#releaseConnection(record, true);
+      record.state = 'ready';
+      return outcome.rowsModified === undefined ? {} : { rowsModified: outcome.rowsModified };
+    } catch (err) {
+      const cancelled = signal.aborted;
+      record.state = cancelled ? 'cancelled' : 'failed';
+      this.#releaseConnection(record, !cancelled);
+      throw cancelled ? cancelledError() : mapDuckDbError(err, { sql: '', database: record.ctx.session.database });
+    }
+  }
+
+  async fetch(id: string, maxRows: number): Promise<EncodedBatch> {
+    const record = this.#get(id);
+    if (!Number.isInteger(maxRows) || maxRows < 0) {
+      throw new SimSqlError(`fetch: maxRows must be a non-negative integer, got ${String(maxRows)}`);
+    }
+    // One fetch at a time per statement: the cursor is not reentrant.
+    const previous = record.busy;
+    const run = previous.then(() => this.#fetch(record, Math.min(maxRows, this.#options.maxRowsPerBatch)));
+    record.busy = settle(run);
+    return run;
+  }
+
+  async #fetch(record: StatementRecord, maxRows: number): Promise<EncodedBatch> {
+    if (record.state === 'cancelled') throw cancelledError();
+    if (record.state !== 'ready') throw new SimSqlError(`Statement ${record.id} has no rows to fetch (state ${record.state})`);
+    const cursor = record.cursor;
+    if (cursor === undefined) return { columns: [], rowCount: 0, done: true };
+    try {
+      const batch = await cursor.next(maxRows);
+      if (record.abort.signal.aborted) throw cancelledError();
+      if (batch.done) this.#releaseConnection(record, true);
+      return batch;
+    } catch (err) {
+      const cancelled = record.abort.signal.aborted;
+      record.state = cancelled ? 'cancelled' : 'failed';
+      record.cursor = undefined;
+      this.#releaseConnection(record, false);
+      throw cancelled ? cancelledError() : mapDuckDbError(err, { sql: '', database: record.ctx.session.database });
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    const record = this.#records.get(id);
+    if (record === undefined) return;
+    // Cancel after the last row or after a failure is a no-op, as in Impala.
+    if (record.state === 'failed' || record.state === 'cancelled') return;
+    if (record.state === 'ready' && (record.cursor?.done ?? true)) return;
+    this.#interrupt(record);
+    await withTimeout(record.busy, SETTLE_TIMEOUT_MS);
+    record.state = 'cancelled';
+    record.cursor = undefined;
+    this.#releaseConnection(record, false);
+  }
+
+  async release(id: string): Promise<void> {
+    const record = this.#records.get(id);
+    if (record === undefined) return;
+    if (record.state === 'running' || record.state === 'planning' || (record.state === 'ready' && record.cursor?.done === false)) {
+      this.#interrupt(record);
+    }
+    await withTimeout(record.busy, SETTLE_TIMEOUT_MS);
+    this.#dispose(record, true);
+  }
+
+  defaultQueryOptions(): Record<string, string> {
+    return defaultQueryOptions();
+  }
+
+  async forgetCoordinator(coordinator: number): Promise<void> {
+    const ids = [...this.#records.values()].filter((r) => r.ctx.coordinator === coordinator).map((r) => r.id);
+    await Promise.all(ids.map((id) => this.release(id)));
+    // A restarted impalad loads the whole catalog from the statestore.
+    this.#catalog.catchUp(coordinator);
+  }
+
+  async seed(sql: string): Promise<void> {
+    this.#assertOpen();
+    const pooled = await this.#pool.acquire('default');
+    try {
+      await pooled.connection.run(sql);
+    } catch (err) {
+      throw new SimSqlError(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.#pool.release(pooled, false);
+    }
+    await syncCatalogWithDuckDb(this.#instance, this.#catalog);
+  }
+
+  stats(): EngineStats {
+    let bufferedRows = 0;
+    for (const record of this.#records.values()) bufferedRows += record.cursor?.bufferedRows ?? 0;
+    return { statements: this.#records.size, bufferedRows, connections: this.#pool.stats() };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#records.keys()].map((id) => this.release(id)));
+    this.#pool.closeAll();
+    this.#instance.closeSync();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SimSqlError('The SQL engine is closed');
+  }
+
+  #get(id: string): StatementRecord {
+    this.#assertOpen();
+    const record = this.#records.get(id);
+    if (record === undefined) throw new SimSqlError(`Unknown statement id: ${id}`);
+    return record;
+  }
+
+  async #connection(record: StatementRecord): Promise<PooledConnection> {
+    if (record.conn !== undefined) return record.conn;
+    if (record.acquiring === undefined) {
+      record.acquiring = this.#pool.acquire(record.ctx.session.database.toLowerCase());
+    }
+    const conn = await record.acquiring;
+    record.acquiring = undefined;
+    if (record.abort.signal.aborted || this.#closed) {
+      this.#pool.release(conn, true);
+      throw cancelledError();
+    }
+    record.conn = conn;
+    return conn;
+  }
+
+  #interrupt(record: StatementRecord): void {
+    record.abort.abort();
+    if (record.conn !== undefined) {
+      record.interrupted = true;
+      record.conn.connection.interrupt();
+    }
+  }
+
+  #releaseConnection(record: StatementRecord, reusable: boolean): void {
+    if (record.conn === undefined) return;
+    this.#pool.release(record.conn, reusable && !record.interrupted);
+    record.conn = undefined;
+  }
+
+  #dispose(record: StatementRecord, reusable: boolean): void {
+    record.plan?.dispose?.();
+    record.plan = undefined;
+    record.cursor = undefined;
+    this.#releaseConnection(record, reusable);
+    this.#records.delete(record.id);
+  }
+}
+
+/**
+ * Creates the SQL engine of a simulated cluster: an in-memory (or file) DuckDB
+ * database with Impala's `default` and `_impala_builtins` databases.
+ *
+ * @throws ConfigError - `IMPALA_ERR_CONFIG_INVALID_VALUE` for an invalid option.
+ */
+export async function createDuckDbEngine(options: DuckDbEngineOptions = {}): Promise<DuckDbSqlEngine> {
+  const resolved = resolveEngineOptions(options);
+  const instance = await DuckDBInstance.create(resolved.database, resolved.duckdbConfig);
+  const engine = new DuckDbEngine(instance, resolved);
+  try {
+    await engine.init();
+  } catch (err) {
+    await engine.close().catch(() => undefined);
+    throw err;
+  }
+  return engine;
+}

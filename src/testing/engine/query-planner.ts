@@ -1,0 +1,241 @@
+/**
+ * Planning of the statements DuckDB runs: queries, EXPLAIN, INSERT/UPSERT (with
+ * Impala's PARTITION and OVERWRITE forms) and UPDATE/DELETE/MERGE.
+ *
+ * @internal
+ */
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { CatalogView } from './catalog';
+import { createEncoder, type ColumnEncoder } from './column-encoder';
+import { rewriteTokens } from './dialect-rewrite';
+import { declaredCharType, reportedType, type ReportedType } from './impala-types';
+import { runDuckStatements, stringColumns, type PlanEnv, type StatementPlan } from './plan-types';
+import { DuckDbStreamCursor } from './result-cursor';
+import { analysisError, mapDuckDbError, tableNotFoundError, unresolvedTableError } from './sql-errors';
+import { duckIdent, duckString } from './sql-lexer';
+import { findTableReferences, nullLiteralNames, type TableReference } from './statement-scan';
+import type { ParsedStatement } from './statement-parser';
+import { qualify, type QualifiedName, type TokenCursor } from './token-cursor';
+import type { SimColumn } from './types';
+
+/** `"db"."table"` for DuckDB. */
+export function duckTable(name: QualifiedName): string {
+  return `${duckIdent(name.db)}.${duckIdent(name.name)}`;
+}
+
+/**
+ * Fails with Impala's text for the first table this coordinator does not know:
+ * `Could not resolve table reference` for tables read, `Table does not exist` for
+ * tables written.
+ */
+export function checkReferences(refs: readonly TableReference[], view: CatalogView, database: string): void {
+  for (const ref of refs) {
+    const q = qualify(ref.table, database);
+    if (view.table(q.db, q.name) !== undefined) continue;
+    throw ref.role === 'target' ? tableNotFoundError(q.db, q.name) : unresolvedTableError(q.db, q.name);
+  }
+}
+
+/** Column names → declared CHAR/VARCHAR types of the tables read, when unambiguous. */
+function declaredCharColumns(refs: readonly TableReference[], env: PlanEnv): Map<string, ReportedType> {
+  const found = new Map<string, ReportedType | null>();
+  for (const ref of refs) {
+    const q = qualify(ref.table, env.database);
+    for (const col of env.view.table(q.db, q.name)?.columns ?? []) {
+      const type = declaredCharType(col.type);
+      const seen = found.get(col.name);
+      if (seen === undefined) found.set(col.name, type ?? null);
+      else if (seen === null || type === undefined || seen.type !== type.type || seen.length !== type.length) found.set(col.name, null);
+    }
+  }
+  return new Map([...found].filter((e): e is [string, ReportedType] => e[1] !== null));
+}
+
+/** Fails with Impala's ParseException when DuckDB cannot parse `sql`: Impala parses before it resolves names. */
+async function parse(conn: DuckDBConnection, sql: string, database: string): Promise<void> {
+  try {
+    await conn.extractStatements(sql);
+  } catch (err) {
+    throw mapDuckDbError(err, { sql, database });
+  }
+}
+
+async function prepare(conn: DuckDBConnection, sql: string, database: string): Promise<DuckDBPreparedStatement> {
+  try {
+    return await conn.prepare(sql);
+  } catch (err) {
+    throw mapDuckDbError(err, { sql, database });
+  }
+}
+
+/** Impala's label for a result column: lower case, with DuckDB's internal names for Impala spellings. */
+function impalaColumnName(duckName: string): string {
+  return duckName.toLowerCase().replaceAll('count_star()', 'count(*)');
+}
+
+interface PreparedQuery {
+  readonly duckSql: string;
+  readonly delayMs: number;
+  readonly prepared: DuckDBPreparedStatement;
+  readonly columns: SimColumn[];
+  readonly encoders: ColumnEncoder[];
+}
+
+/** Rewrites, checks and prepares the query in significant tokens `[start, end)`. */
+async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Promise<PreparedQuery> {
+  const sig = cur.sig.slice(start);
+  const { sql: duckSql, delayMs } = rewriteTokens(cur.tokensBetween(start));
+  const conn = (await env.connection()).connection;
+  await parse(conn, duckSql, env.database);
+  const refs = findTableReferences(sig);
+  checkReferences(refs, env.view, env.database);
+  const prepared = await prepare(conn, duckSql, env.database);
+  const nulls = nullLiteralNames(sig);
+  const declared = declaredCharColumns(refs, env);
+  const columns: SimColumn[] = [];
+  const encoders: ColumnEncoder[] = [];
+  for (let i = 0; i < prepared.columnCount; i++) {
+    const name = impalaColumnName(prepared.columnName(i));
+    const type = prepared.columnType(i);
+    let reported = reportedType(type);
+    if (type.typeId === DuckDBTypeId.INTEGER && nulls.has(name)) reported = { type: 'NULL' };
+    else if (type.typeId === DuckDBTypeId.VARCHAR) reported = declared.get(name) ?? reported;
+    const column: SimColumn = { name, ...reported };
+    columns.push(column);
+    encoders.push(createEncoder(column, type));
+  }
+  return { duckSql, delayMs, prepared, columns, encoders };
+}
+
+/** A query (SELECT / WITH / VALUES) streamed from DuckDB. */
+export async function planQuery(cur: TokenCursor, start: number, env: PlanEnv): Promise<StatementPlan> {
+  const q = await prepareQuery(cur, start, env);
+  return {
+    kind: 'query',
+    hasResultSet: true,
+    columns: q.columns,
+    delayMs: q.delayMs,
+    run: async () => {
+      try {
+        const cursor = new DuckDbStreamCursor(await q.prepared.stream(), q.encoders);
+        await cursor.prime();
+        return { cursor };
+      } catch (err) {
+        throw mapDuckDbError(err, { sql: q.duckSql, database: env.database });
+      }
+    },
+    dispose: () => q.prepared.destroySync(),
+  };
+}
+
+/** The DuckDB statements of an INSERT / UPSERT, validated by DuckDB at plan time. */
+async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'insert' }>, env: PlanEnv): Promise<{ statements: string[]; delayMs: number }> {
+  const body = rewriteTokens(cur.tokensBetween(stmt.bodyStart));
+  const conn = (await env.connection()).connection;
+  await parse(conn, body.sql, env.database);
+  const target = qualify(stmt.target, env.database);
+  const info = env.view.table(target.db, target.name);
+  if (info === undefined) throw tableNotFoundError(target.db, target.name);
+  if (info.kind === 'VIEW') throw analysisError(`Impala does not support inserting into views: ${target.db}.${target.name}`);
+  checkReferences(findTableReferences(cur.sig.slice(stmt.bodyStart)), env.view, env.database);
+  let columns = stmt.columns;
+  let select = body.sql;
+  const statics = stmt.partition.filter((p) => p.value !== undefined);
+  const valueSql = (range: readonly [number, number]): string => rewriteTokens(cur.tokensBetween(range[0], range[1])).sql;
+  if (stmt.partition.length > 0) {
+    // Partition columns are the table's last columns; static values are appended to each row.
+    const partNames = new Set(stmt.partition.map((p) => p.name));
+    const tableColumns = await columnNames(conn, target);
+    const base = columns ?? tableColumns.filter((c) => !partNames.has(c));
+    columns = [...base, ...stmt.partition.filter((p) => p.value === undefined).map((p) => p.name), ...statics.map((p) => p.name)];
+    if (statics.length > 0) {
+      select = `SELECT __impala_src.*, ${statics.map((p) => valueSql(p.value as [number, number])).join(', ')} FROM (${body.sql}) AS __impala_src`;
+    }
+  }
+  const verb = stmt.mode === 'upsert' && (await hasPrimaryKey(conn, target)) ? 'INSERT OR REPLACE INTO' : 'INSERT INTO';
+  const columnList = columns === undefined ? '' : ` (${columns.map(duckIdent).join(', ')})`;
+  const insert = `${verb} ${duckTable(target)}${columnList} ${select}`;
+  (await prepare(conn, insert, env.database)).destroySync();
+  const statements = [insert];
+  if (stmt.mode === 'overwrite') {
+    // A static PARTITION replaces that partition only; otherwise the whole table.
+    const where = statics.map((p) => `${duckIdent(p.name)} = ${valueSql(p.value as [number, number])}`).join(' AND ');
+    statements.unshift(`DELETE FROM ${duckTable(target)}${where === '' ? '' : ` WHERE ${where}`}`);
+  }
+  return { statements, delayMs: body.delayMs };
+}
+
+async function columnNames(conn: DuckDBConnection, table: QualifiedName): Promise<string[]> {
+  const result = await conn.run(
+    `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ${duckString(table.db)} AND table_name = ${duckString(table.name)} ORDER BY column_index`,
+  );
+  return (await result.getRows()).map((r) => String(r[0]));
+}
+
+async function hasPrimaryKey(conn: DuckDBConnection, table: QualifiedName): Promise<boolean> {
+  const result = await conn.run(
+    `SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() AND schema_name = ${duckString(table.db)} AND table_name = ${duckString(table.name)} AND constraint_type = 'PRIMARY KEY'`,
+  );
+  return Number((await result.getRows())[0]?.[0] ?? 0) > 0;
+}
+
+/** INSERT / UPSERT: no result set, `rowsModified` from DuckDB. */
+export async function planInsert(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'insert' }>, env: PlanEnv): Promise<StatementPlan> {
+  const { statements, delayMs } = await insertStatements(cur, stmt, env);
+  return {
+    kind: 'dml',
+    hasResultSet: false,
+    columns: [],
+    delayMs,
+    run: async (rc) => ({ rowsModified: await runDuckStatements((await rc.connection()).connection, statements, env.database) }),
+  };
+}
+
+/** UPDATE / DELETE / MERGE, passed to DuckDB after the dialect rewrite. */
+export async function planDml(cur: TokenCursor, verb: 'UPDATE' | 'DELETE' | 'MERGE', env: PlanEnv): Promise<StatementPlan> {
+  let { sql, delayMs } = rewriteTokens(cur.all);
+  // Impala allows DELETE without FROM.
+  if (verb === 'DELETE' && !cur.isWord('FROM')) sql = `DELETE FROM ${rewriteTokens(cur.tokensBetween(1)).sql}`;
+  const conn = (await env.connection()).connection;
+  await parse(conn, sql, env.database);
+  checkReferences(findTableReferences(cur.sig), env.view, env.database);
+  (await prepare(conn, sql, env.database)).destroySync();
+  return {
+    kind: 'dml',
+    hasResultSet: false,
+    columns: [],
+    delayMs,
+    run: async (rc) => ({ rowsModified: await runDuckStatements((await rc.connection()).connection, [sql], env.database) }),
+  };
+}
+
+/** EXPLAIN: one STRING column `Explain String`, Impala's header lines over DuckDB's plan. */
+export async function planExplain(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'explain' }>, env: PlanEnv): Promise<StatementPlan> {
+  let target: string;
+  if (stmt.inner.type === 'insert') {
+    target = (await insertStatements(cur, stmt.inner, env)).statements.at(-1) as string;
+  } else {
+    const q = await prepareQuery(cur, stmt.start, env);
+    q.prepared.destroySync();
+    target = q.duckSql;
+  }
+  return {
+    kind: 'explain',
+    hasResultSet: true,
+    columns: stringColumns('Explain String'),
+    delayMs: 0,
+    run: async (rc) => {
+      const conn = (await rc.connection()).connection;
+      let plan: string;
+      try {
+        const rows = await (await conn.run(`EXPLAIN ${target}`)).getRows();
+        plan = rows.map((r) => String(r[1] ?? '')).join('\n');
+      } catch (err) {
+        throw mapDuckDbError(err, { sql: target, database: env.database });
+      }
+      const lines = ['Max Per-Host Resource Reservation: Memory=0B Threads=1', 'Per-Host Resource Estimates: Memory=10MB', '', 'PLAN-ROOT SINK', '|'];
+      lines.push(...plan.split('\n').filter((l) => l.trim() !== ''));
+      return { rows: lines.map((l) => [l]) };
+    },
+  };
+}

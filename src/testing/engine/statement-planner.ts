@@ -1,0 +1,43 @@
+/**
+ * Entry point of statement planning: parses the text and hands it to the planner
+ * for its kind.
+ *
+ * @internal
+ */
+import { planCommand } from './command-planner';
+import { planDdl } from './ddl-planner';
+import type { PlanEnv, StatementPlan } from './plan-types';
+import { planDml, planExplain, planInsert, planQuery } from './query-planner';
+import { effectiveOption } from './query-options';
+import { parseStatement } from './statement-parser';
+import { TokenCursor } from './token-cursor';
+import { SimSqlError } from './types';
+
+/**
+ * Analyses a statement as the coordinator in `env` would and prepares it to run.
+ *
+ * @throws SimSqlError - with Impala's text for anything Impala would refuse before running.
+ */
+export async function planStatement(env: PlanEnv): Promise<StatementPlan> {
+  const limit = Number(effectiveOption(env.ctx, 'MAX_STATEMENT_LENGTH_BYTES'));
+  const length = Buffer.byteLength(env.sql, 'utf8');
+  if (limit > 0 && length > limit) {
+    throw new SimSqlError(`Statement length of ${length} bytes exceeds the maximum statement length (${limit} bytes)`);
+  }
+  const cur = new TokenCursor(env.sql);
+  const stmt = parseStatement(cur);
+  switch (stmt.type) {
+    case 'query':
+      return planQuery(cur, 0, env);
+    case 'explain':
+      return planExplain(cur, stmt, env);
+    case 'insert':
+      return planInsert(cur, stmt, env);
+    case 'dml':
+      return planDml(cur, stmt.verb, env);
+    case 'ddl':
+      return planDdl(cur, stmt.ddl, env);
+    default:
+      return planCommand(stmt, env);
+  }
+}

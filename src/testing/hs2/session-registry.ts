@@ -1,0 +1,129 @@
+import { timingSafeEqual } from 'node:crypto';
+import type * as T from '../../thrift/gen-nodejs/TCLIService_types';
+import type { SessionState } from '../engine/types';
+import { HANDLE_BYTES, guidKey, newRandomId, printId } from './handle-ids';
+import { invalidSessionText, malformedHandleText } from './impala-messages';
+import { StatusFailure } from './status';
+
+/** One HS2 session held by a simulated coordinator. */
+export class SimSession {
+  readonly guid: Buffer;
+  readonly secret: Buffer;
+  /** Printed id, as in `Invalid session id: <id>`. */
+  readonly id: string;
+  readonly key: string;
+  /** Negotiated protocol version (clamped to V6). */
+  readonly protocol: number;
+  /** Database, options and user; SET and USE change it when they finish. */
+  readonly state: SessionState;
+  /** Ids of connections that used the session; it lives on without them for a while. */
+  readonly connections = new Set<number>();
+  /** Keys of its registered operations. */
+  readonly operations = new Set<string>();
+  disconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(protocol: number, state: SessionState) {
+    this.guid = newRandomId();
+    this.secret = newRandomId();
+    this.id = printId(this.guid);
+    this.key = guidKey(this.guid);
+    this.protocol = protocol;
+    this.state = state;
+  }
+}
+
+/**
+ * The sessions of one coordinator and their link to connections. A session is not
+ * tied to the connection that opened it: any connection to the same coordinator may
+ * use it, and when its last connection closes it survives for
+ * `disconnectedTimeoutMs` before it is closed (Impala's
+ * `--disconnected_session_timeout`, protocol reference §2.17).
+ *
+ * @internal
+ */
+export class SessionRegistry {
+  readonly #sessions = new Map<string, SimSession>();
+  readonly #disconnectedTimeoutMs: number;
+  readonly #onExpired: (session: SimSession) => void;
+
+  /** @param onExpired called when a disconnected session times out, after it was removed. */
+  constructor(disconnectedTimeoutMs: number, onExpired: (session: SimSession) => void) {
+    this.#disconnectedTimeoutMs = disconnectedTimeoutMs;
+    this.#onExpired = onExpired;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Opens a session used by connection `connectionId`. */
+  open(connectionId: number, protocol: number, state: SessionState): SimSession {
+    const session = new SimSession(protocol, state);
+    session.connections.add(connectionId);
+    this.#sessions.set(session.key, session);
+    return session;
+  }
+
+  /**
+   * Finds the session a handle names and links it to the calling connection.
+   * Throws Impala's `Invalid session id` (unknown id or wrong secret) or
+   * `Malformed THandleIdentifier`.
+   */
+  resolve(handle: T.TSessionHandle | undefined, connectionId: number): SimSession {
+    const id = handle?.sessionId;
+    const guid = id?.guid ?? Buffer.alloc(0);
+    const secret = id?.secret ?? Buffer.alloc(0);
+    if (guid.length !== HANDLE_BYTES || secret.length !== HANDLE_BYTES) {
+      throw new StatusFailure(malformedHandleText(guid.length, secret.length));
+    }
+    const session = this.#sessions.get(guidKey(guid));
+    if (session === undefined || !timingSafeEqual(session.secret, secret)) throw new StatusFailure(invalidSessionText(printId(guid)));
+    this.link(session, connectionId);
+    return session;
+  }
+
+  /** Finds a session by key without linking (for internal bookkeeping). */
+  get(key: string): SimSession | undefined {
+    return this.#sessions.get(key);
+  }
+
+  /** Marks the session as used by a connection; a pending disconnect expiry is cancelled. */
+  link(session: SimSession, connectionId: number): void {
+    session.connections.add(connectionId);
+    if (session.disconnectTimer !== undefined) {
+      clearTimeout(session.disconnectTimer);
+      session.disconnectTimer = undefined;
+    }
+  }
+
+  /** A connection closed: sessions left without connections start their expiry clock. */
+  connectionClosed(connectionId: number): void {
+    for (const session of this.#sessions.values()) {
+      if (!session.connections.delete(connectionId) || session.connections.size > 0) continue;
+      session.disconnectTimer = setTimeout(() => {
+        session.disconnectTimer = undefined;
+        if (this.#sessions.get(session.key) !== session || session.connections.size > 0) return;
+        this.#sessions.delete(session.key);
+        this.#onExpired(session);
+      }, this.#disconnectedTimeoutMs);
+      session.disconnectTimer.unref();
+    }
+  }
+
+  /** Removes a session (CloseSession); returns false when it was not registered. */
+  remove(session: SimSession): boolean {
+    clearTimeout(session.disconnectTimer);
+    session.disconnectTimer = undefined;
+    return this.#sessions.delete(session.key);
+  }
+
+  /** Drops every session and its timer (coordinator killed or stopped). */
+  clear(): void {
+    for (const session of this.#sessions.values()) clearTimeout(session.disconnectTimer);
+    this.#sessions.clear();
+  }
+
+  values(): IterableIterator<SimSession> {
+    return this.#sessions.values();
+  }
+}

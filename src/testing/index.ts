@@ -1,0 +1,26 @@
+/**
+ * `impala-ha/testing`: a simulated Impala cluster for tests, demos and benchmarks.
+ * Real HS2 Thrift on loopback ports, a real SQL engine (DuckDB) underneath, and
+ * faults on demand (kill, restart, hang, graceful shutdown, idle cuts, refused
+ * connects, per-RPC delays, replies cut mid-fetch, admission limits).
+ *
+ * @packageDocumentation
+ */
+import { assertEngineInstalled } from './load-engine';
+
+// Fail at import, with what to install, rather than at the first startCluster().
+assertEngineInstalled();
+
+export { startCluster } from './cluster';
+export { SIM_CLUSTER_DEFAULTS } from './cluster-options';
+export type {
+  AdmissionOptions,
+  CoordinatorStats,
+  ExecutedStatementRecord,
+  RpcDelayOptions,
+  ShutdownOptions,
+  SimCluster,
+  SimClusterOptions,
+  SimCoordinator,
+} from './types';
+export type { SqlEngine } from './engine/types';

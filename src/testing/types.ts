@@ -1,0 +1,183 @@
+import type { SqlEngine } from './engine/types';
+
+/** Options of {@link startCluster}. Every field is optional. */
+export interface SimClusterOptions {
+  /** Number of coordinators. Default 3. */
+  coordinators?: number;
+  /**
+   * Catalog propagation delay: DDL run on one coordinator becomes visible to the
+   * others only after this long, unless SYNC_DDL is set, in ms. Default 0.
+   */
+  catalogLagMs?: number;
+  /** How long a DDL with SYNC_DDL takes before it returns (then it is visible everywhere), in ms. Default: the engine's (20). */
+  syncDdlDelayMs?: number;
+  /**
+   * Run each coordinator as a child process, so tests can SIGKILL / SIGSTOP a real
+   * process; the SQL engine stays in this process. Default `false`.
+   */
+  processes?: boolean;
+  /** Coordinator `i` listens on `basePort + i`. Default: any free port for each. */
+  basePort?: number;
+  /** Address to listen on. Default `'127.0.0.1'`. */
+  host?: string;
+  /**
+   * Users and passwords. When set, coordinators require SASL PLAIN (Impala with
+   * LDAP) and close the socket without a reply on a wrong password, as Impala does.
+   * Default: none (NOSASL).
+   */
+  users?: Record<string, string>;
+  /** How long a session survives without any connection (Impala's `--disconnected_session_timeout`), in ms. Default 900000. */
+  disconnectedSessionTimeoutMs?: number;
+  /** How long FetchResults waits for rows before answering STILL_EXECUTING (FETCH_ROWS_TIMEOUT_MS), in ms. Default 10000. */
+  fetchRowsTimeoutMs?: number;
+  /** Impala version reported by GetInfo(DBMS_VER) and PingImpalaHS2Service. Default `'4.5.0'`. */
+  version?: string;
+  /**
+   * Wrap query errors as Impala 4.5+ does (`Query <id> failed:\n<detail>\n`);
+   * `false` sends the bare detail like Impala ≤ 4.4. Default `true`.
+   */
+  errorWrapper?: boolean;
+  /**
+   * SQL engine to use instead of a new in-memory DuckDB one. It is not closed by
+   * `stop()`. Default: `createDuckDbEngine({ catalogLagMs, syncDdlDelayMs })`.
+   */
+  engine?: SqlEngine;
+  /** Bound on starting one coordinator (listen; with `processes`, fork and handshake), in ms. Default 20000. */
+  startTimeoutMs?: number;
+}
+
+/** Graceful shutdown timing (Impala's `--shutdown_grace_period_s` / `--shutdown_deadline_s`). */
+export interface ShutdownOptions {
+  /** Minimum time before the coordinator exits even when idle, in ms. Default 0 (Impala: 120000). */
+  graceMs?: number;
+  /** Time after which it exits even with queries still registered, in ms. Default 30000 (Impala: 3600000). */
+  deadlineMs?: number;
+}
+
+/** Admission control limits of a coordinator's pool (`default-pool`). */
+export interface AdmissionOptions {
+  /** Queries running at once; more are queued. */
+  maxRunning: number;
+  /** Queries allowed to wait; beyond that `Rejected query from pool default-pool: queue full, ...`. Default 0. */
+  maxQueued?: number;
+  /** Time a query may wait before `Admission for query exceeded timeout <ms>ms ...`, in ms. Default 60000. */
+  queueTimeoutMs?: number;
+}
+
+/** A per-RPC delay: every method (`number` or without `method`) or one Thrift method by name. */
+export type RpcDelayOptions = number | { method?: string; ms: number };
+
+/** One statement a coordinator started executing (after admission). */
+export interface ExecutedStatementRecord {
+  /** Statement text as sent. */
+  sql: string;
+  /** Printed HS2 session id. */
+  sessionId: string;
+  /** Printed Impala query id. */
+  queryId: string;
+  /** When execution started, `Date.now()` milliseconds. */
+  at: number;
+}
+
+/** What {@link SimCluster.stats} reports per coordinator. */
+export interface CoordinatorStats {
+  index: number;
+  /** `host:port`. */
+  address: string;
+  /** Listening and serving (false after kill, or after a graceful shutdown ended). */
+  up: boolean;
+  /** Open HS2 sessions (including disconnected ones that have not expired). */
+  openSessions: number;
+  /** Registered operations (not yet closed). */
+  openOperations: number;
+  /** Open client TCP connections. */
+  connections: number;
+  /** Every statement executed on this coordinator since the cluster started, across restarts, oldest first. */
+  executed: ExecutedStatementRecord[];
+}
+
+/**
+ * One simulated coordinator and its faults. With `processes: false` a fault is in
+ * effect when the method returns; with `processes: true` it is in effect when the
+ * returned promise resolves (the child process acknowledged it). Faults belong to the
+ * running incarnation: a restart starts clean, and setting one on a coordinator that
+ * is down does nothing.
+ */
+export interface SimCoordinator {
+  /** 0-based position in the cluster. */
+  readonly index: number;
+  readonly host: string;
+  readonly port: number;
+  /** `host:port`. */
+  readonly address: string;
+  /** Listening and serving. */
+  readonly up: boolean;
+  /** Process id of the coordinator's child process (`processes: true` only). */
+  readonly pid: number | undefined;
+  /** Like `kill -9`: every connection reset (clients see ECONNRESET), all sessions and queries lost, port closed. */
+  kill(): Promise<void>;
+  /** Starts a fresh incarnation on the same port (killing the current one first if it is up). Sessions are gone. */
+  restart(): Promise<void>;
+  /**
+   * Keeps accepting TCP connections (the kernel completes the handshake) but reads
+   * and answers nothing. A process coordinator gets a real SIGSTOP and is frozen
+   * entirely; in-process only its I/O stops (queries already running keep running,
+   * replies that become ready are held until {@link resume}).
+   */
+  hang(): Promise<void>;
+  /** Ends {@link hang}: held replies go out, reading resumes (SIGCONT). */
+  resume(): Promise<void>;
+  /**
+   * Graceful shutdown: from now on OpenSession, ExecuteStatement, GetInfo and the
+   * metadata RPCs get `Server is being shut down: ...`; queries already registered keep
+   * working. The coordinator exits (connections closed, port released) once the grace
+   * period has passed and no query is registered, or at the deadline. Resolves when
+   * shutdown has begun; {@link waitUntilDown} waits for the exit.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+  /** Resolves when the coordinator is down (immediately if it is), rejects after `timeoutMs` (default 30000). */
+  waitUntilDown(timeoutMs?: number): Promise<void>;
+  /**
+   * Standing idle policy, like a proxy's `timeout client`: connections with no
+   * traffic in either direction for `ms` are closed (FIN). `0` turns it off.
+   */
+  dropIdle(ms: number): Promise<void>;
+  /** Delays handling of every request (or of one Thrift method) by `ms`; `0` clears it. The request is still handled after the delay even if the client gave up. */
+  setRpcDelay(delay: RpcDelayOptions): Promise<void>;
+  /** The next `n` TCP connections are accepted and immediately reset, like a proxy with no backend. `0` clears. */
+  refuseConnections(n: number): Promise<void>;
+  /**
+   * The next `n` (default 1) FetchResults replies are cut mid-reply: the first half of
+   * the reply's bytes is sent, then the connection is reset. The rows of that batch are
+   * consumed on the server, as with a real broken connection.
+   */
+  dropDuringFetch(n?: number): Promise<void>;
+  /** Admission limits for this coordinator; `null` removes them (admit everything). */
+  setAdmission(options: AdmissionOptions | null): Promise<void>;
+}
+
+/** A running simulated Impala cluster. */
+export interface SimCluster {
+  /** `impala://127.0.0.1:p1,127.0.0.1:p2,.../default`. */
+  readonly url: string;
+  readonly coordinators: readonly SimCoordinator[];
+  /** The shared SQL engine (e.g. to prepare tables); a DuckDB one unless `engine` was given. */
+  readonly engine: SqlEngine;
+  /**
+   * Per coordinator: up, counts and the execution log. For process coordinators the
+   * counts are the last the child reported (it reports every change before replying);
+   * {@link refreshStats} asks each child.
+   */
+  stats(): CoordinatorStats[];
+  /**
+   * Runs DuckDB SQL directly on the shared engine (several statements allowed;
+   * unqualified names land in `default`) and makes what it creates visible on every
+   * coordinator at once, like tables loaded outside Impala. Not logged in `executed`.
+   * Needs the DuckDB engine (or an engine with a `seed` method).
+   */
+  seed(sql: string): Promise<void>;
+  /** Like {@link stats}, after asking every child process for its current counts. */
+  refreshStats(): Promise<CoordinatorStats[]>;
+  /** Stops every coordinator and child process and closes the engine it created. Safe to call twice. */
+  stop(): Promise<void>;
+}
