@@ -23,4 +23,17 @@ export type {
   SimClusterOptions,
   SimCoordinator,
 } from './types';
-export type { SqlEngine } from './engine/types';
+export {
+  SimSqlError,
+  type SqlEngine,
+  type PlannedStatement,
+  type ExecutedStatement,
+  type EncodedBatch,
+  type EncodedColumn,
+  type StatementContext,
+  type StatementKind,
+  type SessionState,
+  type SimColumn,
+  type ImpalaTypeName,
+  type SimSqlFailure,
+} from './engine/types';
