@@ -2,6 +2,7 @@ import type { CallOptions, ThriftReadable, ThriftRequest, ThriftResponseClass } 
 import { ErrorCode, ImpalaError, ProtocolError, ServerError, serverError } from '../../errors';
 import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
+import { FetchResultsReply } from './fetch-results-reply';
 
 /**
  * Typed wrappers, one per HS2 RPC, over a connection's generic `call`. Each checks the
@@ -114,9 +115,13 @@ export function getResultSetMetadata(channel: RpcChannel, req: T.TGetResultSetMe
   return rpc(channel, 'GetResultSetMetadata', req, T.TGetResultSetMetadataResp, ctx);
 }
 
-/** FetchResults. A STILL_EXECUTING_STATUS reply (no rows yet) is returned, not thrown. */
-export function fetchResults(channel: RpcChannel, req: T.TFetchResultsReq, ctx?: RpcContext): Promise<T.TFetchResultsResp> {
-  return rpc(channel, 'FetchResults', req, T.TFetchResultsResp, ctx);
+/**
+ * FetchResults. A STILL_EXECUTING_STATUS reply (no rows yet) is returned, not thrown.
+ * The rows come as a `RawRowSet` read straight from the reply's bytes (see
+ * `FetchResultsReply`); decode them with `RowDecoder`.
+ */
+export function fetchResults(channel: RpcChannel, req: T.TFetchResultsReq, ctx?: RpcContext): Promise<FetchResultsReply> {
+  return rpc(channel, 'FetchResults', req, FetchResultsReply, ctx);
 }
 
 /** CancelOperation. Allowed from any connection to the coordinator that owns the handle. */

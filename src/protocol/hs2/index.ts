@@ -11,6 +11,8 @@ export { SESSION_DEFAULTS } from './session-options';
 export { Operation, type CloseResult, type OperationHost, type OperationState, type ExecuteOptions } from './operation';
 export { RowStream } from './row-stream';
 export { RowDecoder, objectKeys, type Row, type RowArray, type RowObject } from './row-decoder';
+export { FetchResultsReply, type RowBatch } from './fetch-results-reply';
+export { RawRowSet } from './raw-row-set';
 export { VALUE_DEFAULTS, resolveValueOptions, type ResolvedValueOptions, type ValueOptions } from './value-options';
 export { columnsFromSchema, typeName, type ColumnInfo, type ColumnType } from './result-metadata';
 export { guidToQueryId, queryIdToGuid } from './query-id';

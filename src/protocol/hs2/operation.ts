@@ -4,9 +4,11 @@ import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import { abortError, nextPollDelay, raceSignal, sleep, withTimeout } from './call-guard';
 import { toExecSummary, type ExecSummary } from './exec-summary';
+import type { RowBatch } from './fetch-results-reply';
 import * as rpc from './hs2-rpc';
 import { int64ToBigInt, toInt64 } from './int64';
 import { guidToQueryId } from './query-id';
+import { RawRowSet } from './raw-row-set';
 import { columnsFromSchema, type ColumnInfo } from './result-metadata';
 
 const debug = createDebug('impala-ha:hs2');
@@ -173,9 +175,11 @@ export class Operation {
    * rows each). A STILL_EXECUTING reply or a 0-row batch with `hasMoreRows` is not the
    * end: fetching continues (with the poll backoff, so a server that answers at once
    * is not hammered). Ends when the server says there are no more rows (an absent
-   * `hasMoreRows` counts as the end). Empty batches are not yielded.
+   * `hasMoreRows` counts as the end). Empty batches are not yielded. Batches are read
+   * straight from the reply bytes (see `FetchResultsReply`); decode them with
+   * a `RowDecoder`.
    */
-  async *fetchBatches(fetchSize: number, signal?: AbortSignal): AsyncGenerator<T.TRowSet, void, undefined> {
+  async *fetchBatches(fetchSize: number, signal?: AbortSignal): AsyncGenerator<RowBatch, void, undefined> {
     const req = new T.TFetchResultsReq({ operationHandle: this.handle, orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: toInt64(fetchSize) });
     let delay = 0;
     for (;;) {
@@ -327,7 +331,8 @@ export class Operation {
 }
 
 /** Rows in a columnar (or, for old servers, row-based) batch. */
-export function batchRowCount(rowSet: T.TRowSet): number {
+export function batchRowCount(rowSet: RowBatch): number {
+  if (rowSet instanceof RawRowSet) return rowSet.rowCount;
   const first = rowSet.columns?.[0];
   if (!first) return rowSet.rows?.length ?? 0;
   const member = first.boolVal ?? first.byteVal ?? first.i16Val ?? first.i32Val ?? first.i64Val ?? first.doubleVal ?? first.stringVal ?? first.binaryVal;

@@ -1,8 +1,11 @@
 import type { Int64 } from 'thrift';
 import { ArgumentError, ProtocolError } from '../../errors';
 import type * as T from '../../thrift/gen-nodejs/TCLIService_types';
+import type { RowBatch } from './fetch-results-reply';
 import { int64ToBigInt, int64ToSafeNumber } from './int64';
 import { objectRowBuilder, type ObjectRowBuilder } from './object-row-builder';
+import { decodeRawColumn } from './raw-column-decoder';
+import { RawRowSet, type RawColumn } from './raw-row-set';
 import type { ColumnInfo } from './result-metadata';
 import { parseImpalaDate, parseImpalaTimestamp } from './temporal';
 import { resolveValueOptions, type ResolvedValueOptions, type ValueOptions } from './value-options';
@@ -40,10 +43,12 @@ export function objectKeys(columns: readonly ColumnInfo[]): string[] {
  * one set of {@link ValueOptions}. Build one per result and call {@link decode} per
  * batch.
  *
- * Decoding is column-wise: each column's value array is converted in place (the
- * arrays come fresh from the Thrift reader and are owned by the decoder) and the
- * nulls bitmap is read LSB-first, one byte at a time, skipping bytes with no NULL.
- * A bitmap shorter than the batch (some Hive versions) means "not NULL" for the
+ * A batch is either a {@link RawRowSet} (the reply's bytes with an index, read by
+ * `FetchResultsReply`: values are converted straight from the bytes) or a
+ * generated `TRowSet` (thrift's objects: value arrays are converted in place; the
+ * arrays come fresh from the Thrift reader and are owned by the decoder). Both give
+ * the same rows. Decoding is column-wise and the nulls bitmap is read LSB-first; a
+ * bitmap shorter than the batch (some Hive versions) means "not NULL" for the
  * missing rows.
  */
 export class RowDecoder {
@@ -63,23 +68,25 @@ export class RowDecoder {
   }
 
   /**
-   * Decodes one batch into rows. The row set's value arrays are converted in place,
-   * so decode each row set once.
+   * Decodes one batch into rows. A generated `TRowSet`'s value arrays are converted
+   * in place, so decode each batch once.
    *
    * @throws {@link ProtocolError} when the batch does not match the columns (count,
    * lengths, a row-oriented set, an unparsable TIMESTAMP/DATE text), or
    * {@link ArgumentError} when `bigint: 'number'` meets a value beyond 2^53 − 1.
    */
-  decode(rowSet: T.TRowSet): Row[] {
+  decode(rowSet: RowBatch): Row[] {
     const { rowCount, values } = this.decodeColumns(rowSet);
     return this.#options.rowMode === 'array' ? toArrays(values, rowCount) : this.#buildObjects(values, rowCount);
   }
 
   /** Decodes one batch column-wise: `values[c][r]` is column c of row r. */
-  decodeColumns(rowSet: T.TRowSet): { rowCount: number; values: unknown[][] } {
-    const cols = rowSet.columns;
+  decodeColumns(rowSet: RowBatch): { rowCount: number; values: unknown[][] } {
+    const raw = rowSet instanceof RawRowSet ? rowSet : undefined;
+    const cols = raw ? raw.columns : (rowSet as T.TRowSet).columns;
     if (!cols) {
-      if ((rowSet.rows?.length ?? 0) === 0) return { rowCount: 0, values: this.columns.map(() => []) };
+      const rows = raw ? raw.rowsLength : ((rowSet as T.TRowSet).rows?.length ?? 0);
+      if (rows === 0) return { rowCount: 0, values: this.columns.map(() => []) };
       throw new ProtocolError('the server sent a row-oriented result set (HS2 protocol below V6); only columnar results are supported');
     }
     if (cols.length !== this.columns.length) {
@@ -88,7 +95,9 @@ export class RowDecoder {
     let rowCount = -1;
     const values: unknown[][] = new Array(cols.length);
     for (let c = 0; c < cols.length; c++) {
-      const decoded = decodeColumn(cols[c]!, this.columns[c]!, this.#options);
+      const decoded = raw
+        ? decodeRawColumn(raw, (cols as readonly RawColumn[])[c]!, this.columns[c]!, this.#options)
+        : decodeColumn((cols as T.TColumn[])[c]!, this.columns[c]!, this.#options);
       if (rowCount === -1) rowCount = decoded.length;
       else if (decoded.length !== rowCount) {
         throw new ProtocolError(`column ${c} (${this.columns[c]!.name}) of a result batch has ${decoded.length} values where column 0 has ${rowCount}`);

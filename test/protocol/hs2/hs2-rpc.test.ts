@@ -5,7 +5,11 @@ import * as rpc from '../../../src/protocol/hs2/hs2-rpc';
 import { toInt64 } from '../../../src/protocol/hs2/int64';
 import * as I from '../../../src/thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../../src/thrift/gen-nodejs/TCLIService_types';
+import { RawRowSet } from '../../../src/protocol/hs2/raw-row-set';
+import { columnsFromSchema } from '../../../src/protocol/hs2/result-metadata';
+import { RowDecoder } from '../../../src/protocol/hs2/row-decoder';
 import { startScriptedHs2Server, type ScriptedHs2Server } from '../../helpers/scripted-hs2-server';
+import { schemaOf, type ColumnSpec } from '../../helpers/scripted-rowset';
 
 const QID = '5c4f1d2e3a4b6c7d:8e9fa0b100000000';
 
@@ -93,6 +97,24 @@ describe('HS2 RPC wrappers', () => {
     assert.equal(status.errorMessage, 'boom');
     const fetch = await rpc.fetchResults(conn, new T.TFetchResultsReq({ operationHandle: handle, orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: toInt64(10) }));
     assert.equal(fetch.status.statusCode, T.TStatusCode.STILL_EXECUTING_STATUS);
+  });
+
+  it('reads FetchResults rows straight from the reply bytes, still valid after the connection reused its buffer', async () => {
+    const columns: ColumnSpec[] = [{ name: 'g', type: 'BIGINT' }, { name: 's', type: 'STRING' }, { name: 'b', type: 'BINARY' }];
+    const rows = Array.from({ length: 25 }, (_, i) => [i % 5 === 0 ? null : BigInt(i) * 2n ** 58n, `row-${i}-é`, Buffer.from([i, 255 - i])]);
+    server.onExecute = () => ({ columns, rows, batchSize: 10 });
+    const operationHandle = (await execute()).operationHandle!;
+    const req = new T.TFetchResultsReq({ operationHandle, orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: toInt64(10) });
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await rpc.fetchResults(conn, req));
+    assert.deepEqual(replies.map((r) => r.hasMoreRows), [true, true, false]);
+    // Decode only now: every later reply went through the same receive buffer.
+    const decoder = new RowDecoder(columnsFromSchema(schemaOf(columns)), { rowMode: 'array' });
+    const decoded = replies.flatMap((r) => {
+      assert.ok(r.results instanceof RawRowSet);
+      return decoder.decode(r.results);
+    });
+    assert.deepEqual(decoded, rows);
   });
 
   it('keeps a TApplicationException a ProtocolError, with the connection still usable', async () => {
