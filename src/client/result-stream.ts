@@ -2,8 +2,9 @@ import type { RequestExecutor, RequestSpec } from './request-executor';
 import type { CoordinatorSession } from '../protocol/hs2/coordinator-session';
 import type { ColumnInfo } from '../protocol/hs2/result-metadata';
 
-/** The per-session stream the client wraps: rows, plus columns/queryId once known. */
-interface SessionStream<Row> extends AsyncIterable<Row> {
+/** The per-session stream the client wraps: batches of rows, plus columns/queryId once known. */
+interface SessionStream<Row> {
+  batches(): AsyncGenerator<Row[], void, undefined>;
   readonly columns?: ColumnInfo[] | undefined;
   readonly queryId?: string | undefined;
 }
@@ -69,12 +70,12 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
     // The executor runs one attempt per call of `work`; rows flow out through a
     // channel while the attempt holds its lease, so a failure before the first row
     // is retried like any request and one after it is reported as is.
-    const channel = new RowChannel<Row>();
+    const channel = new BatchChannel<Row>();
     const run = this.#executor.run(this.#spec, async (session, attempt, progress, signal) => {
       this.#attempts = attempt;
       progress.statementSent = true;
       const stream = this.#open(session, signal);
-      const it = stream[Symbol.asyncIterator]();
+      const it = stream.batches();
       try {
         for (;;) {
           const next = await it.next();
@@ -83,7 +84,7 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
           if (next.done) break;
           progress.rowsDelivered = true;
           this.#coordinator = session.coordinator;
-          const wanted = await channel.push(next.value as Row);
+          const wanted = await channel.push(next.value as Row[]);
           if (!wanted) break;
         }
       } finally {
@@ -102,7 +103,8 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
       for (;;) {
         const item = await channel.pull();
         if (item.done) return;
-        yield item.value;
+        const rows = item.value;
+        for (let i = 0; i < rows.length; i++) yield rows[i]!;
       }
     } finally {
       channel.cancel();
@@ -111,37 +113,43 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
   }
 }
 
-/** A one-slot hand-off between the attempt (producer) and the caller's loop (consumer). */
-class RowChannel<Row> {
-  #waitingConsumer: ((r: IteratorResult<Row>) => void) | undefined;
+/**
+ * A one-slot hand-off of row batches between the attempt (producer) and the caller's
+ * loop (consumer): the producer fetches the next batch only once the consumer took
+ * the previous one, so at most two batches are in memory.
+ */
+class BatchChannel<Row> {
+  #waitingConsumer: ((r: IteratorResult<Row[]>) => void) | undefined;
   #waitingConsumerFail: ((e: unknown) => void) | undefined;
   #waitingProducer: ((wanted: boolean) => void) | undefined;
-  #pending: Row[] = [];
+  #pending: Row[] | undefined;
   #done = false;
   #error: unknown;
   #failed = false;
   #cancelled = false;
 
-  push(row: Row): Promise<boolean> {
+  /** Hands over a batch; resolves true when it was taken, false when the consumer left. */
+  push(rows: Row[]): Promise<boolean> {
     if (this.#cancelled) return Promise.resolve(false);
     const consumer = this.#waitingConsumer;
     if (consumer) {
       this.#waitingConsumer = undefined;
       this.#waitingConsumerFail = undefined;
-      consumer({ done: false, value: row });
+      consumer({ done: false, value: rows });
       return Promise.resolve(true);
     }
-    this.#pending.push(row);
+    this.#pending = rows;
     return new Promise<boolean>((resolve) => (this.#waitingProducer = resolve));
   }
 
-  pull(): Promise<IteratorResult<Row>> {
-    const row = this.#pending.shift();
-    if (row !== undefined || this.#pending.length > 0) {
+  pull(): Promise<IteratorResult<Row[]>> {
+    const rows = this.#pending;
+    if (rows !== undefined) {
+      this.#pending = undefined;
       const producer = this.#waitingProducer;
       this.#waitingProducer = undefined;
       producer?.(true);
-      return Promise.resolve({ done: false, value: row as Row });
+      return Promise.resolve({ done: false, value: rows });
     }
     if (this.#failed) return Promise.reject(this.#error);
     if (this.#done) return Promise.resolve({ done: true, value: undefined });
@@ -165,7 +173,7 @@ class RowChannel<Row> {
     this.#waitingConsumerFail = undefined;
   }
 
-  /** The consumer left: the producer stops at its next row. */
+  /** The consumer left: the producer stops at its next batch. */
   cancel(): void {
     this.#cancelled = true;
     const producer = this.#waitingProducer;

@@ -208,7 +208,7 @@ export class CoordinatorSession {
    */
   stream<R = RowObject>(sql: string, options: QueryCallOptions = {}): RowStream<R> {
     const p = this.#prepare(sql, options, false);
-    return new RowStream<R>((progress) => this.#streamRows<R>(p, progress));
+    return new RowStream<R>((progress) => this.#streamBatches<R>(p, progress));
   }
 
   /**
@@ -311,7 +311,7 @@ export class CoordinatorSession {
     }
   }
 
-  async *#streamRows<R>(p: Prepared, progress: RowStreamProgress): AsyncGenerator<R, void, undefined> {
+  async *#streamBatches<R>(p: Prepared, progress: RowStreamProgress): AsyncGenerator<R[], void, undefined> {
     // timeoutMs counts from the first next(), when the statement is sent.
     const guard = new CallGuard(p.options.signal, p.options.timeoutMs);
     const signal = guard.signal;
@@ -329,7 +329,7 @@ export class CoordinatorSession {
         const decoder = new RowDecoder(columns, p.values);
         for await (const batch of op.fetchBatches(p.fetchSize, signal)) {
           const rows = decoder.decode(batch) as R[];
-          for (let i = 0; i < rows.length; i++) yield rows[i]!;
+          if (rows.length > 0) yield rows;
         }
       }
       finished = true;
