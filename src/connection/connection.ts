@@ -2,8 +2,6 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
-import { TBinaryProtocol, TBufferedTransport, Thrift } from 'thrift';
-import type { TProtocol } from 'thrift';
 import {
   ArgumentError,
   ConnectError,
@@ -15,6 +13,7 @@ import {
   RpcTimeoutError,
 } from '../errors';
 import { MessageScanner } from './message-scanner';
+import { decodeReply, encodeCall } from './thrift-codec';
 import { openSocket } from './open-socket';
 import { SaslFrameDecoder, frameMessage, saslPlainHandshake } from './sasl-plain';
 import type { CallOptions, ConnectionOptions, ThriftReadable, ThriftRequest, ThriftResponseClass } from './types';
@@ -30,7 +29,8 @@ export const CONNECTION_DEFAULTS = Object.freeze({
   maxMessageBytes: 256 * 1024 * 1024,
 });
 
-interface PendingCall {
+/** @internal */
+export interface PendingCall {
   readonly method: string;
   readonly seqid: number;
   readonly payload: Buffer;
@@ -43,13 +43,6 @@ interface PendingCall {
 }
 
 let nextConnectionId = 1;
-
-/** Thrift's transport keeps its read buffer in untyped fields; we feed it whole messages. */
-interface ReadableBufferedTransport {
-  inBuf: Buffer;
-  readCursor: number;
-  writeCursor: number;
-}
 
 /**
  * One socket to one coordinator carrying TBinaryProtocol calls, unframed (NOSASL)
@@ -406,68 +399,6 @@ function validate(options: ConnectionOptions): void {
 /** `host:port`, with IPv6 hosts in brackets. @internal */
 export function formatAddress(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-function encodeCall(method: string, seqid: number, req: ThriftRequest): Buffer {
-  let out: Buffer | undefined;
-  const transport = new TBufferedTransport(undefined, (msg?: Buffer) => {
-    out = msg;
-  });
-  const protocol = new TBinaryProtocol(transport);
-  protocol.writeMessageBegin(method, Thrift.MessageType.CALL, seqid);
-  protocol.writeStructBegin(`${method}_args`);
-  protocol.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
-  req.write(protocol);
-  protocol.writeFieldEnd();
-  protocol.writeFieldStop();
-  protocol.writeStructEnd();
-  protocol.writeMessageEnd();
-  protocol.flush();
-  if (!out) throw new Error('the Thrift encoder produced no bytes');
-  return out;
-}
-
-function decodeReply(message: Buffer, call: PendingCall, address: string): ThriftReadable {
-  const transport = new TBufferedTransport() as unknown as ReadableBufferedTransport;
-  transport.inBuf = message;
-  transport.readCursor = 0;
-  transport.writeCursor = message.length;
-  const protocol = new TBinaryProtocol(transport as unknown as TBufferedTransport) as TProtocol;
-  const header = protocol.readMessageBegin();
-  if (header.rseqid !== call.seqid) {
-    throw new ProtocolError(`${address} answered seqid ${header.rseqid} to ${call.method} seqid ${call.seqid}`, { coordinator: address });
-  }
-  if (header.mtype === Thrift.MessageType.EXCEPTION) {
-    const x = new Thrift.TApplicationException();
-    x.read(protocol);
-    throw new ProtocolError(`${address} could not serve ${call.method}: ${x.message || 'TApplicationException'} (Thrift type ${(x as unknown as { type?: number }).type ?? "?"})`, {
-      code: ErrorCode.THRIFT_APPLICATION,
-      coordinator: address,
-    });
-  }
-  if (header.mtype !== Thrift.MessageType.REPLY) {
-    throw new ProtocolError(`${address} sent message type ${header.mtype} in reply to ${call.method}`, { coordinator: address });
-  }
-  if (header.fname !== call.method) {
-    throw new ProtocolError(`${address} answered ${String(header.fname)} to ${call.method}`, { coordinator: address });
-  }
-  const result = new call.Resp();
-  let found = false;
-  protocol.readStructBegin();
-  for (;;) {
-    const field = protocol.readFieldBegin();
-    if (field.ftype === Thrift.Type.STOP) break;
-    if (field.fid === 0 && field.ftype === Thrift.Type.STRUCT) {
-      result.read(protocol);
-      found = true;
-    } else {
-      protocol.skip(field.ftype);
-    }
-    protocol.readFieldEnd();
-  }
-  protocol.readStructEnd();
-  if (!found) throw new ProtocolError(`${address} sent an empty result for ${call.method}`, { coordinator: address });
-  return result;
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => void): Promise<T> {
