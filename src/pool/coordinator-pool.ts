@@ -61,6 +61,8 @@ export interface CoordinatorStats {
 
 const EWMA_ALPHA = 0.2;
 const LIFETIME_JITTER = 0.025;
+/** Most sessions kept for a later CloseSession after their socket was cut. */
+const MAX_ABANDONED = 256;
 
 /**
  * One coordinator: a generic-pool of {@link PooledUnit}s, its health monitor, and
@@ -80,6 +82,9 @@ export class CoordinatorPool {
   readonly #opts: CoordinatorPoolOptions;
   readonly #pool: genericPool.Pool<PooledUnit>;
   readonly #units = new Set<PooledUnit>();
+  /** Sessions whose socket was cut, still open on the server until closed over a new socket. */
+  readonly #abandoned = new Set<CoordinatorSession>();
+  readonly #background = new Set<Promise<void>>();
   #generation = 0;
   #inFlight = 0;
   #latencyMs = 0;
@@ -242,6 +247,8 @@ export class CoordinatorPool {
     if (this.#keepAliveTimer) clearInterval(this.#keepAliveTimer);
     await this.#pool.drain();
     await this.#pool.clear();
+    await Promise.allSettled([...this.#background]);
+    await Promise.allSettled([...this.#abandoned].map((s) => this.#closeAbandoned(s)));
   }
 
   async #create(): Promise<PooledUnit> {
@@ -267,10 +274,41 @@ export class CoordinatorPool {
     }
   }
 
+  /** Closes an abandoned session over a new socket; true when the server confirmed. */
+  async #closeAbandoned(s: CoordinatorSession): Promise<boolean> {
+    let conn: Connection | undefined;
+    try {
+      conn = await Connection.open(this.#opts.session);
+      await s.closeRemotely(conn, this.#validationTimeoutMs);
+      this.#abandoned.delete(s);
+      return true;
+    } catch (err) {
+      // A coordinator that no longer knows the session (restart) has nothing to close.
+      if (err instanceof ImpalaError && err.code === ErrorCode.INVALID_SESSION) {
+        this.#abandoned.delete(s);
+        return true;
+      }
+      debug('%s could not close abandoned session %s yet: %s', this.address, s.sessionId, (err as Error).message);
+      return false;
+    } finally {
+      if (conn) await conn.close().catch(() => undefined);
+    }
+  }
+
   async #destroy(unit: PooledUnit, reason?: ConnectionCloseReason): Promise<void> {
     this.#units.delete(unit);
     const s = unit.session;
     if (!s) return;
+    if (s.connection.closed && !s.closed) {
+      // The server keeps a session whose socket was cut; close it over a new socket in
+      // the background (a hung coordinator must not delay the caller), again at close().
+      this.#abandoned.add(s);
+      // Bounded: past the cap the oldest are left to Impala's disconnected-session timeout.
+      if (this.#abandoned.size > MAX_ABANDONED) this.#abandoned.delete(this.#abandoned.values().next().value!);
+      const p = this.#closeAbandoned(s).then(() => undefined);
+      this.#background.add(p);
+      void p.finally(() => this.#background.delete(p));
+    }
     const why: ConnectionCloseReason =
       reason ?? (this.#closed ? 'poolClosed' : unit.generation !== this.#generation ? 'stale' : performance.now() >= unit.expiresAt ? 'lifetime' : s.connection.closed ? 'error' : 'idle');
     const id = s.connection.id;

@@ -161,7 +161,16 @@ export class Session {
         pool.end(false, 0);
         if (!(err instanceof ImpalaError) || !(TRANSPORT.has(err.code) || err.code === ErrorCode.INVALID_SESSION) || options.signal?.aborted) throw err;
         const safe = neverSent(err) || kind === 'read' || options.idempotent === true;
-        await this.#repair(err); // throws SessionLostError when the session cannot continue
+        try {
+          await this.#repair(err); // throws SessionLostError when the session cannot continue
+        } catch (lost) {
+          if (safe || !(lost instanceof SessionLostError)) throw lost;
+          throw new OutcomeUnknownError(`the ${kind} statement may have run on ${pool.address}: ${err.message}. It was not retried, and ${lost.message}`, {
+            coordinator: pool.address,
+            queryId: err.queryId,
+            cause: lost,
+          });
+        }
         if (!safe || attempt > 2) {
           throw new OutcomeUnknownError(
             `the ${kind} statement may have run on ${pool.address}: ${err.message}. It was not retried; the session continues on ${this.#pool.address}`,
@@ -234,7 +243,7 @@ async function lease(
       unit = await pool.acquire();
     } catch (err) {
       lastError = err;
-      if (err instanceof ImpalaError && (err.family === 'connect' || err.family === 'connection')) continue;
+      if (err instanceof ImpalaError && (err.family === 'connect' || err.family === 'connection' || err.code === ErrorCode.RPC_TIMEOUT || err.code === ErrorCode.SERVER_SHUTTING_DOWN)) continue;
       throw err;
     }
     const replay = state.replayStatements(ctx.defaultDatabase);

@@ -19,10 +19,14 @@ describe('pool: what is never lost or repeated (simulator)', function () {
   const fx = new PoolFixture();
   afterEach(() => fx.stop());
 
-  /** Makes coordinator 0 receive ExecuteStatement, go silent long enough for its idle cut to drop the socket, then execute. */
+  /**
+   * Makes coordinator 0 run the statement (ExecuteStatement is answered at once), then
+   * hold the client's first GetOperationStatus long enough for its idle cut to drop the
+   * socket: the connection is lost after ExecuteStatement was written and executed.
+   */
   async function dropAfterExecuteIsWritten(): Promise<void> {
     const c = fx.cluster.coordinators[0]!;
-    await c.setRpcDelay({ method: 'ExecuteStatement', ms: 600 });
+    await c.setRpcDelay({ method: 'GetOperationStatus', ms: 600 });
     await c.dropIdle(250);
   }
 
@@ -40,7 +44,7 @@ describe('pool: what is never lost or repeated (simulator)', function () {
     assert.equal(err.mayHaveRun, true);
     assert.match(err.message, /may have run/);
     assert.equal((err.cause as ImpalaError).code, ErrorCode.CONNECTION_LOST);
-    await waitFor(() => inserts(sql) >= 1, 3000, 'the delayed INSERT to execute');
+    await waitFor(() => inserts(sql) >= 1, 3000, 'the INSERT to execute');
     await sleep(300);
     assert.equal(inserts(sql), 1, 'executed once, never retried');
     const rows = await impala.query('SELECT count(*) AS n FROM events');
@@ -56,7 +60,7 @@ describe('pool: what is never lost or repeated (simulator)', function () {
     const res = await impala.execute(sql, { idempotent: true });
     assert.equal(res.attempts, 2);
     assert.notEqual(res.coordinator, fx.cluster.coordinators[0]!.address);
-    await waitFor(() => inserts(sql) === 2, 3000, 'both executions (the first one was only delayed)');
+    await waitFor(() => inserts(sql) === 2, 3000, 'both executions (the first ran before its socket was cut)');
   });
 
   it('all coordinators down: a prompt error naming every coordinator and its last error; works again when one returns', async () => {

@@ -264,6 +264,15 @@ export class CoordinatorSession {
     return this.#closing;
   }
 
+  /**
+   * Closes this HS2 session on the server over another connection (the session's own
+   * socket is gone; Impala accepts CloseSession for a handle from any connection).
+   * Rejects when the server did not confirm within `timeoutMs`.
+   */
+  async closeRemotely(connection: Connection, timeoutMs: number): Promise<void> {
+    await rpc.closeSession(connection, new T.TCloseSessionReq({ sessionHandle: this.#handle }), { coordinator: this.coordinator, timeoutMs });
+  }
+
   /** Short description without secrets. */
   [inspect.custom](): string {
     return `CoordinatorSession { coordinator: '${this.coordinator}', sessionId: '${this.sessionId}', httpAddr: ${this.httpAddr ? `'${this.httpAddr}'` : 'undefined'}, busy: ${this.busy}, closed: ${this.closed} }`;

@@ -45,6 +45,8 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, SimSession>();
   readonly #disconnectedTimeoutMs: number;
   readonly #onExpired: (session: SimSession) => void;
+  /** Ids of this incarnation's closed connections (ids are never reused). */
+  readonly #closedConnections = new Set<number>();
 
   /** @param onExpired called when a disconnected session times out, after it was removed. */
   constructor(disconnectedTimeoutMs: number, onExpired: (session: SimSession) => void) {
@@ -59,8 +61,8 @@ export class SessionRegistry {
   /** Opens a session used by connection `connectionId`. */
   open(connectionId: number, protocol: number, state: SessionState): SimSession {
     const session = new SimSession(protocol, state);
-    session.connections.add(connectionId);
     this.#sessions.set(session.key, session);
+    this.link(session, connectionId);
     return session;
   }
 
@@ -89,6 +91,11 @@ export class SessionRegistry {
 
   /** Marks the session as used by a connection; a pending disconnect expiry is cancelled. */
   link(session: SimSession, connectionId: number): void {
+    // A request read after its connection closed (buffered while the process was stopped) runs, but links nothing.
+    if (this.#closedConnections.has(connectionId)) {
+      if (session.connections.size === 0 && session.disconnectTimer === undefined) this.#startExpiry(session);
+      return;
+    }
     session.connections.add(connectionId);
     if (session.disconnectTimer !== undefined) {
       clearTimeout(session.disconnectTimer);
@@ -98,16 +105,21 @@ export class SessionRegistry {
 
   /** A connection closed: sessions left without connections start their expiry clock. */
   connectionClosed(connectionId: number): void {
+    this.#closedConnections.add(connectionId);
     for (const session of this.#sessions.values()) {
       if (!session.connections.delete(connectionId) || session.connections.size > 0) continue;
-      session.disconnectTimer = setTimeout(() => {
-        session.disconnectTimer = undefined;
-        if (this.#sessions.get(session.key) !== session || session.connections.size > 0) return;
-        this.#sessions.delete(session.key);
-        this.#onExpired(session);
-      }, this.#disconnectedTimeoutMs);
-      session.disconnectTimer.unref();
+      this.#startExpiry(session);
     }
+  }
+
+  #startExpiry(session: SimSession): void {
+    session.disconnectTimer = setTimeout(() => {
+      session.disconnectTimer = undefined;
+      if (this.#sessions.get(session.key) !== session || session.connections.size > 0) return;
+      this.#sessions.delete(session.key);
+      this.#onExpired(session);
+    }, this.#disconnectedTimeoutMs);
+    session.disconnectTimer.unref();
   }
 
   /** Removes a session (CloseSession); returns false when it was not registered. */

@@ -119,7 +119,8 @@ export class ProcessCoordinator implements SimCoordinator {
   }
 
   #send(child: ChildProcess, msg: ToChild): void {
-    if (child.connected) child.send(msg);
+    // A child that just died makes send() fail with EPIPE; without a callback that error is thrown.
+    if (child.connected) child.send(msg, (err) => err && debug('coordinator %d: message to pid %d lost: %s', this.index, child.pid, err.message));
   }
 
   #onMessage(child: ChildProcess, msg: FromChild): void {
