@@ -39,6 +39,10 @@ export class Cluster {
     if (candidates.length === 0) candidates = selectable;
     if (candidates.length === 0) {
       for (const p of this.pools) p.monitor.probeSoon();
+      // A lone address (one coordinator, or a load balancer in front of several) is
+      // tried even when marked down: there is nothing to fail over to, and behind a
+      // proxy one reset says little about the backends the next connection reaches.
+      if (this.pools.length === 1) return this.pools[0]!;
       throw this.#unavailable(undefined);
     }
     const views: CoordinatorView[] = candidates.map((p) => p.view());

@@ -90,6 +90,19 @@ describe('pool: what is never lost or repeated (simulator)', function () {
     assert.equal(r.coordinator, fx.cluster.coordinators[1]!.address);
   });
 
+  it('a lone address (one coordinator or a proxy) is tried even while marked down, so recovery needs no probe', async () => {
+    await fx.start({ coordinators: 1 });
+    const only = fx.cluster.coordinators[0]!;
+    const impala = fx.client({ healthCheckIntervalMs: 60_000, healthCheckMaxIntervalMs: 60_000 });
+    await impala.query('SELECT 1');
+    await only.kill();
+    await rejection(impala.query('SELECT 1'));
+    assert.equal(impala.stats().coordinators[0]!.state, 'down');
+    await only.restart();
+    const r = await impala.query('SELECT 9 AS nine');
+    assert.deepEqual(r.rows, [{ nine: 9 }]);
+  });
+
   it('with every coordinator failing, total attempts stay within the retry budget', async () => {
     await fx.start();
     const addresses = fx.cluster.coordinators.map((c) => c.address);
