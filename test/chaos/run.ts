@@ -11,7 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ImpalaError } from '../../src/errors';
-import { haproxyBinary } from '../helpers/haproxy';
+import { ensureHaproxy } from '../../bench/lib/haproxy';
 import { parseChaosArgs, USAGE, type ChaosOptions } from './chaos-options';
 import { runRound, type ChaosMode, type RoundReport } from './chaos-round';
 import { FAULT_KINDS } from './fault-timeline';
@@ -114,7 +114,8 @@ function replayArgs(o: ChaosOptions): string {
 /** The rounds to run and their share of the time; undefined (after saying why) when one cannot run. */
 function plan(o: ChaosOptions): Array<{ mode: ChaosMode; durationMs: number }> | undefined {
   const total = o.seconds * 1000;
-  const bin = haproxyBinary();
+  // Installs Debian's haproxy when missing and running as root, as the bench does.
+  const bin = ensureHaproxy((m) => console.log(`chaos: ${m}`));
   if (o.mode === 'haproxy' && !bin.path) {
     console.error(`chaos: --mode haproxy needs HAProxy: ${bin.reason}`);
     return undefined;
