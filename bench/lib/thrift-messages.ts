@@ -1,4 +1,6 @@
-import { TBinaryProtocol, TBufferedTransport, Thrift, type TProtocol } from 'thrift';
+import { encodeCall as encodeClientCall } from '../../src/connection/thrift-codec';
+import type { ThriftRequest } from '../../src/connection/types';
+import { TBinaryProtocol, TBufferedTransport, type TProtocol } from 'thrift';
 import { MessageScanner } from '../../src/connection/message-scanner';
 
 /** The header of a strict TBinaryProtocol message. */
@@ -28,29 +30,9 @@ export function withSeqid(message: Buffer, seqid: number): Buffer {
   return copy;
 }
 
-/** Something the generated code can write. */
-interface Writable {
-  write(output: TProtocol): void;
-}
-
-/** Encodes a call `method(req)` (argument at field 1), as the HS2 clients send it. */
+/** Encodes a call `method(req)` (argument at field 1), exactly as impala-ha's connection sends it. */
 export function encodeCall(method: string, seqid: number, req: object): Buffer {
-  let out: Buffer | undefined;
-  const transport = new TBufferedTransport(undefined, (msg?: Buffer) => {
-    out = msg;
-  });
-  const protocol = new TBinaryProtocol(transport);
-  protocol.writeMessageBegin(method, Thrift.MessageType.CALL, seqid);
-  protocol.writeStructBegin(`${method}_args`);
-  protocol.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
-  (req as Writable).write(protocol);
-  protocol.writeFieldEnd();
-  protocol.writeFieldStop();
-  protocol.writeStructEnd();
-  protocol.writeMessageEnd();
-  protocol.flush();
-  if (!out) throw new Error('the Thrift encoder produced no bytes');
-  return out;
+  return encodeClientCall(method, seqid, req as ThriftRequest);
 }
 
 /** Thrift's buffered transport keeps its read buffer in untyped fields. */

@@ -4,6 +4,7 @@ import { createClient, type ClientOptions, type ImpalaClient } from '../../src';
 import { startCluster } from '../../src/testing';
 import type { CoordinatorStats, SimCluster } from '../../src/testing/types';
 import { startHaproxy, type Haproxy } from '../helpers/haproxy';
+import { FAST } from '../helpers/pool-fixtures';
 import { FaultScheduler } from './fault-scheduler';
 import { FaultTimeline, type FaultKind } from './fault-timeline';
 import { checkInvariants, type InvariantResult, type RssSample, type ServerLeftovers } from './invariant-checker';
@@ -71,19 +72,7 @@ export interface RoundReport {
  * correctness (retries, retry budget, balance, validation), with timeouts and probe
  * intervals shortened so a fault is noticed within a second or two.
  */
-export const CHAOS_CLIENT_OPTIONS: ClientOptions = {
-  connectTimeoutMs: 1000,
-  rpcTimeoutMs: 2000,
-  acquireTimeoutMs: 3000,
-  healthCheckIntervalMs: 100,
-  healthCheckMaxIntervalMs: 1000,
-  rise: 2,
-  fall: 2,
-  slowStartMs: 1000,
-  retryBaseDelayMs: 10,
-  retryMaxDelayMs: 100,
-  ddl: 'sync',
-};
+export const CHAOS_CLIENT_OPTIONS: ClientOptions = { ...FAST, ddl: 'sync' };
 
 /**
  * How long a healed coordinator still counts as unhealthy: the client's probe
