@@ -5,7 +5,7 @@ import pRetry from 'p-retry';
 import { AbortedError, ImpalaError, NoCoordinatorError, OutcomeUnknownError, QueryTimeoutError } from '../errors';
 import type { EventSink } from '../pool/coordinator-pool';
 import type { Cluster } from '../pool/cluster';
-import type { CoordinatorSession } from '../protocol/hs2/coordinator-session';
+import type { ProtocolSession } from '../protocol/protocol-session';
 import { fullJitterDelay } from '../retry/backoff';
 import type { RetryBudget } from '../retry/retry-budget';
 import { decideRetry, neverSent, type RetryDecision } from '../retry/retry-policy';
@@ -40,7 +40,7 @@ export interface RequestSpec {
 }
 
 /** Work done on a leased session; `attempt` is 1-based. */
-export type AttemptWork<T> = (session: CoordinatorSession, attempt: number, progress: AttemptProgress, signal: AbortSignal) => Promise<T>;
+export type AttemptWork<T> = (session: ProtocolSession, attempt: number, progress: AttemptProgress, signal: AbortSignal) => Promise<T>;
 
 const decisions = new WeakMap<object, RetryDecision>();
 

@@ -1,5 +1,5 @@
 import type { RequestExecutor, RequestSpec } from './request-executor';
-import type { CoordinatorSession } from '../protocol/hs2/coordinator-session';
+import type { ProtocolSession } from '../protocol/protocol-session';
 import type { ColumnInfo } from '../protocol/hs2/result-metadata';
 
 /** The per-session stream the client wraps: batches of rows, plus columns/queryId once known. */
@@ -24,14 +24,14 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
   #started = false;
   readonly #executor: RequestExecutor;
   readonly #spec: RequestSpec;
-  readonly #open: (session: CoordinatorSession, signal: AbortSignal) => SessionStream<unknown>;
+  readonly #open: (session: ProtocolSession, signal: AbortSignal) => SessionStream<unknown>;
   readonly #track: (p: Promise<unknown>) => unknown;
 
   /** @internal */
   constructor(
     executor: RequestExecutor,
     spec: RequestSpec,
-    open: (session: CoordinatorSession, signal: AbortSignal) => SessionStream<unknown>,
+    open: (session: ProtocolSession, signal: AbortSignal) => SessionStream<unknown>,
     track: (p: Promise<unknown>) => unknown,
   ) {
     this.#executor = executor;

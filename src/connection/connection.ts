@@ -16,6 +16,7 @@ import { MessageScanner } from './message-scanner';
 import { decodeReply, encodeCall } from './thrift-codec';
 import { openSocket } from './open-socket';
 import { SaslFrameDecoder, frameMessage, saslPlainHandshake } from './sasl-plain';
+import type { Channel } from './channel';
 import type { CallOptions, ConnectionOptions, ThriftReadable, ThriftRequest, ThriftResponseClass } from './types';
 
 const debug = createDebug('impala-ha:connection');
@@ -54,7 +55,9 @@ let nextConnectionId = 1;
  * queued call has not been written, so when the socket dies it is rejected with
  * `requestWritten: false` and is always safe to retry. Every call has a time bound.
  */
-export class Connection extends EventEmitter<{ close: [err: Error | undefined] }> {
+export class Connection extends EventEmitter<{ close: [err: Error | undefined] }> implements Channel {
+  /** Always `'binary'`. */
+  readonly transport = 'binary' as const;
   /** Process-unique id, for logs and events. */
   readonly id: number;
   /** `host:port` (or the configured label). */

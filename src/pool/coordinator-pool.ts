@@ -1,13 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
 import * as genericPool from 'generic-pool';
-import { CONNECTION_DEFAULTS, Connection } from '../connection';
+import { CONNECTION_DEFAULTS, openChannel, type Channel } from '../connection';
 import type { CoordinatorView } from '../balancer';
 import { AcquireTimeoutError, ClosedError, ErrorCode, ImpalaError } from '../errors';
 import type { ConnectionCloseReason, ClientEventName, ClientEvents } from '../events';
 import { HealthMonitor } from '../health/health-monitor';
 import type { HealthState, HealthThresholds, HealthTransition } from '../health/coordinator-health';
-import { CoordinatorSession, type CoordinatorSessionOptions } from '../protocol/hs2/coordinator-session';
+import { openProtocolSession, type ProtocolSessionOptions } from '../protocol/open-session';
+import type { ProtocolSession } from '../protocol/protocol-session';
 import { healthSignal } from '../retry/retry-policy';
 import { PooledUnit } from './pooled-unit';
 
@@ -22,7 +23,7 @@ export interface CoordinatorPoolOptions {
   address: string;
   index: number;
   /** How to open a session there (host/port included). */
-  session: CoordinatorSessionOptions;
+  session: ProtocolSessionOptions;
   maxConnections: number;
   minIdle: number;
   acquireTimeoutMs: number;
@@ -83,7 +84,7 @@ export class CoordinatorPool {
   readonly #pool: genericPool.Pool<PooledUnit>;
   readonly #units = new Set<PooledUnit>();
   /** Sessions whose socket was cut, still open on the server until closed over a new socket. */
-  readonly #abandoned = new Set<CoordinatorSession>();
+  readonly #abandoned = new Set<ProtocolSession>();
   readonly #background = new Set<Promise<void>>();
   #generation = 0;
   #inFlight = 0;
@@ -255,7 +256,7 @@ export class CoordinatorPool {
     const started = performance.now();
     const lifetime = this.#opts.maxLifetimeMs > 0 ? this.#opts.maxLifetimeMs * (1 - LIFETIME_JITTER * this.#opts.random()) : Infinity;
     try {
-      const session = await CoordinatorSession.open(this.#opts.session);
+      const session = await openProtocolSession(this.#opts.session);
       const now = performance.now();
       const unit = new PooledUnit(session, undefined, this.#generation, now, now + lifetime);
       this.#units.add(unit);
@@ -275,10 +276,10 @@ export class CoordinatorPool {
   }
 
   /** Closes an abandoned session over a new socket; true when the server confirmed. */
-  async #closeAbandoned(s: CoordinatorSession): Promise<boolean> {
-    let conn: Connection | undefined;
+  async #closeAbandoned(s: ProtocolSession): Promise<boolean> {
+    let conn: Channel | undefined;
     try {
-      conn = await Connection.open(this.#opts.session);
+      conn = await openChannel(this.#opts.session);
       await s.closeRemotely(conn, this.#validationTimeoutMs);
       this.#abandoned.delete(s);
       return true;
@@ -299,7 +300,7 @@ export class CoordinatorPool {
     this.#units.delete(unit);
     const s = unit.session;
     if (!s) return;
-    if (s.connection.closed && !s.closed) {
+    if (s.reattachable && s.connection.closed && !s.closed) {
       // The server keeps a session whose socket was cut; close it over a new socket in
       // the background (a hung coordinator must not delay the caller), again at close().
       this.#abandoned.add(s);
@@ -323,7 +324,7 @@ export class CoordinatorPool {
     const now = performance.now();
     if (now >= unit.expiresAt) return false;
     const idleMs = now - Math.max(unit.returnedAt, s.connection.lastActivityAt);
-    if (s.connection.closed) return this.#reattach(unit, idleMs);
+    if (s.connection.closed) return s.reattachable ? this.#reattach(unit, idleMs) : false;
     if (idleMs < this.#opts.validateAfterIdleMs) return true;
     try {
       await s.ping({ timeoutMs: this.#validationTimeoutMs });
@@ -331,7 +332,7 @@ export class CoordinatorPool {
       return true;
     } catch (err) {
       debug('%s ping of an idle connection failed: %s', this.address, (err as Error).message);
-      if (s.connection.closed && !(err instanceof ImpalaError && err.code === ErrorCode.RPC_TIMEOUT)) return this.#reattach(unit, idleMs);
+      if (s.reattachable && s.connection.closed && !(err instanceof ImpalaError && err.code === ErrorCode.RPC_TIMEOUT)) return this.#reattach(unit, idleMs);
       if (err instanceof ImpalaError && err.code === ErrorCode.RPC_TIMEOUT) this.noteFailure(err);
       return false;
     }
@@ -346,7 +347,7 @@ export class CoordinatorPool {
    */
   async reattachUnit(unit: PooledUnit, idleMs = 0): Promise<void> {
     const s = unit.session!;
-    const conn = await Connection.open(this.#opts.session);
+    const conn = await openChannel(this.#opts.session);
     s.reattach(conn);
     await s.ping({ timeoutMs: this.#validationTimeoutMs });
     this.#opts.emit('connectionValidated', { time: new Date(), coordinator: this.address, connectionId: conn.id, how: 'reattached', idleMs: Math.round(idleMs) });
@@ -373,7 +374,7 @@ export class CoordinatorPool {
   }
 
   async #probe(): Promise<void> {
-    const session = await CoordinatorSession.open({ ...this.#opts.session });
+    const session = await openProtocolSession({ ...this.#opts.session });
     await session.close().catch(() => undefined);
   }
 

@@ -1,4 +1,4 @@
-import type { CoordinatorSession } from '../protocol/hs2/coordinator-session';
+import type { ProtocolSession } from '../protocol/protocol-session';
 
 /**
  * What the per-coordinator generic-pool holds: one connection + one HS2 session, or
@@ -13,7 +13,7 @@ import type { CoordinatorSession } from '../protocol/hs2/coordinator-session';
  */
 export class PooledUnit {
   /** The session, or undefined for a failed create. */
-  readonly session: CoordinatorSession | undefined;
+  readonly session: ProtocolSession | undefined;
   /** Why the create failed. */
   readonly error: Error | undefined;
   /** Pool generation at creation; older generations are discarded on borrow. */
@@ -27,7 +27,7 @@ export class PooledUnit {
   /** Lent to a caller right now. */
   leased = false;
 
-  constructor(session: CoordinatorSession | undefined, error: Error | undefined, generation: number, createdAt: number, expiresAt: number) {
+  constructor(session: ProtocolSession | undefined, error: Error | undefined, generation: number, createdAt: number, expiresAt: number) {
     this.session = session;
     this.error = error;
     this.generation = generation;

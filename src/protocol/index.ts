@@ -4,3 +4,5 @@
  */
 export * from './hs2';
 export * from './sql';
+export type { ProtocolKind, ProtocolSession } from './protocol-session';
+export { openProtocolSession, type ProtocolSessionOptions } from './open-session';

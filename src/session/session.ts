@@ -4,7 +4,8 @@ import type { CallOptions, ExecuteResult, QueryResult } from '../client/call-opt
 import type { Cluster } from '../pool/cluster';
 import type { CoordinatorPool, EventSink } from '../pool/coordinator-pool';
 import type { PooledUnit } from '../pool/pooled-unit';
-import type { CoordinatorSession, QueryCallOptions } from '../protocol/hs2/coordinator-session';
+import type { QueryCallOptions } from '../protocol/hs2/coordinator-session';
+import type { ProtocolSession } from '../protocol/protocol-session';
 import { healthSignal, neverSent } from '../retry/retry-policy';
 import { statementKind, type StatementKind } from '../retry/statement-kind';
 import { SessionState } from './session-state';
@@ -140,7 +141,7 @@ export class Session {
     return next;
   }
 
-  async #run<T extends { attempts: number }>(sql: string, options: CallOptions, work: (s: CoordinatorSession, o: QueryCallOptions) => Promise<T>): Promise<T> {
+  async #run<T extends { attempts: number }>(sql: string, options: CallOptions, work: (s: ProtocolSession, o: QueryCallOptions) => Promise<T>): Promise<T> {
     if (this.#closed) throw new ClosedError('the session is closed');
     if (this.#lost) throw this.#lost;
     if (typeof sql !== 'string' || sql.trim() === '') throw new ArgumentError('sql must be a non-empty string');

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
-import { Connection } from '../../connection';
+import { openChannel, type Channel } from '../../connection';
 import { ArgumentError, ClosedError, ProtocolError } from '../../errors';
 import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import { bindParams } from '../sql/bind-params';
+import type { ProtocolSession } from '../protocol-session';
 import { CallGuard, withTimeout } from './call-guard';
 import * as rpc from './hs2-rpc';
 import { Operation, type OperationHost } from './operation';
@@ -46,7 +47,11 @@ interface Prepared {
  * connection so it is not queued behind a FetchResults that the server may hold for
  * up to FETCH_ROWS_TIMEOUT_MS.
  */
-export class CoordinatorSession {
+export class CoordinatorSession implements ProtocolSession {
+  /** Always `'hs2'`. */
+  readonly protocol = 'hs2' as const;
+  /** HS2 sessions outlive their connection on the server: always `true`. */
+  readonly reattachable = true;
   /** Negotiated HS2 protocol version (TProtocolVersion; 5 = V6). */
   readonly serverProtocolVersion: number;
   /** Session id as Impala prints it, `<hex16>:<hex16>`. */
@@ -58,7 +63,7 @@ export class CoordinatorSession {
   readonly httpAddr: string | undefined;
   /** The session's query options as the server reported them at OpenSession. */
   readonly serverConfiguration: Readonly<Record<string, string>>;
-  #connection: Connection;
+  #connection: Channel;
   readonly #options: CoordinatorSessionOptions;
   readonly #handle: T.TSessionHandle;
   readonly #fetchSize: number;
@@ -68,7 +73,7 @@ export class CoordinatorSession {
   readonly #host: OperationHost;
   #closing: Promise<void> | undefined;
 
-  private constructor(connection: Connection, options: CoordinatorSessionOptions, resp: T.TOpenSessionResp) {
+  private constructor(connection: Channel, options: CoordinatorSessionOptions, resp: T.TOpenSessionResp) {
     this.#connection = connection;
     this.#options = options;
     this.#handle = resp.sessionHandle!;
@@ -112,7 +117,7 @@ export class CoordinatorSession {
     }
     const nosasl = (options.auth?.mechanism ?? 'NOSASL') === 'NOSASL';
     const username = options.username ?? (options.auth?.mechanism === 'PLAIN' ? options.auth.username : undefined);
-    const connection = await Connection.open(options);
+    const connection = await openChannel(options);
     try {
       const req = new T.TOpenSessionReq({
         client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6,
@@ -148,7 +153,7 @@ export class CoordinatorSession {
   }
 
   /** The connection in use (replaced by {@link reattach}). */
-  get connection(): Connection {
+  get connection(): Channel {
     return this.#connection;
   }
 
@@ -244,9 +249,9 @@ export class CoordinatorSession {
    * reached another coordinator or the coordinator restarted, it fails with
    * `IMPALA_ERR_INVALID_SESSION`.
    */
-  reattach(connection: Connection): void {
+  reattach(connection: Channel): void {
     this.#checkOpen();
-    if (!(connection instanceof Connection)) throw new ArgumentError('reattach() needs a Connection');
+    if (connection === null || typeof connection !== 'object' || typeof connection.call !== 'function') throw new ArgumentError('reattach() needs an open channel');
     if (connection === this.#connection) return;
     const old = this.#connection;
     this.#connection = connection;
@@ -269,7 +274,7 @@ export class CoordinatorSession {
    * socket is gone; Impala accepts CloseSession for a handle from any connection).
    * Rejects when the server did not confirm within `timeoutMs`.
    */
-  async closeRemotely(connection: Connection, timeoutMs: number): Promise<void> {
+  async closeRemotely(connection: Channel, timeoutMs: number): Promise<void> {
     await rpc.closeSession(connection, new T.TCloseSessionReq({ sessionHandle: this.#handle }), { coordinator: this.coordinator, timeoutMs });
   }
 
@@ -377,7 +382,7 @@ export class CoordinatorSession {
 
   async #cancelOutOfBand(handle: T.TOperationHandle, queryId: string): Promise<void> {
     const bound = this.#cleanupTimeoutMs;
-    const conn = await Connection.open({
+    const conn = await openChannel({
       ...this.#options,
       label: this.coordinator,
       connectTimeoutMs: Math.min(this.#options.connectTimeoutMs ?? bound, bound),

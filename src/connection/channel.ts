@@ -1,0 +1,45 @@
+import type { CallOptions } from './types';
+
+/** Which wire carries a channel's Thrift messages. */
+export type TransportKind = 'binary' | 'http';
+
+/**
+ * One transport to one coordinator that carries Thrift calls: a binary socket
+ * (`Connection`: unframed or SASL-framed TBinaryProtocol on 21050/21000) or HTTP
+ * (`HttpConnection`: one keep-alive HTTP/1.1 connection, a POST per call, on 28000).
+ *
+ * The protocol layers (HS2, Beeswax) and the pool only use this surface, so every
+ * transport must honour the same contract:
+ * - a call either settles with the reply's result struct or rejects with a typed
+ *   ImpalaError that says whether the request may have reached the server
+ *   (`requestWritten` on ConnectionLostError / ConnectionClosedError / RpcTimeoutError);
+ * - every call has a time bound (`CallOptions.timeoutMs`, else the channel's
+ *   `rpcTimeoutMs`); an overrun hook (`overrunMs` + `onOverrun`) fires once while
+ *   the call goes on, for liveness checks;
+ * - when the transport dies every pending call rejects at once and `close` is emitted.
+ */
+export interface Channel {
+  /** Process-unique id, for logs and events. */
+  readonly id: number;
+  /** `host:port` (or the configured label). */
+  readonly address: string;
+  /** Which wire this is. */
+  readonly transport: TransportKind;
+  /** `performance.now()` when the channel was established. */
+  readonly createdAt: number;
+  /** True once closed or broken; calls then reject at once. */
+  readonly closed: boolean;
+  /** Calls queued or on the wire. */
+  readonly pendingCalls: number;
+  /** `performance.now()` of the last byte sent or received. */
+  readonly lastActivityAt: number;
+  /** Sends one Thrift call (argument `req` in field 1) and resolves with the result struct (field 0). */
+  call<T extends object>(method: string, req: object, Resp: new () => T, opts?: CallOptions): Promise<T>;
+  /** Closes gracefully; pending calls reject as closed. Safe to call more than once. */
+  close(): Promise<void>;
+  /** Destroys at once; pending calls reject as lost. */
+  destroy(err?: Error): void;
+  on(event: 'close', listener: (err: Error | undefined) => void): this;
+  once(event: 'close', listener: (err: Error | undefined) => void): this;
+  off(event: 'close', listener: (err: Error | undefined) => void): this;
+}
