@@ -1,4 +1,4 @@
 export { Connection, CONNECTION_DEFAULTS, formatAddress } from './connection';
 export { openChannel } from './open-channel';
 export type { Channel, TransportKind } from './channel';
-export type { AuthOptions, CallOptions, ConnectionOptions, ThriftReadable, ThriftRequest, ThriftResponseClass, TlsOptions } from './types';
+export type { AuthOptions, CallOptions, CallPolicy, ConnectionOptions, ThriftReadable, ThriftRequest, ThriftResponseClass, TlsOptions } from './types';

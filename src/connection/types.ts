@@ -1,5 +1,5 @@
 import type { TProtocol } from 'thrift';
-import type { TransportKind } from './channel';
+import type { Channel, TransportKind } from './channel';
 
 /** TLS settings for a connection. Certificate verification is on unless turned off. */
 export interface TlsOptions {
@@ -46,6 +46,11 @@ export interface ConnectionOptions {
   maxMessageBytes?: number;
   /** Label used in errors and debug output. Default `host:port`. */
   label?: string;
+  /**
+   * Per-method time policy installed by the pool (adaptive bounds, liveness checks).
+   * Applies to calls that do not set their own `timeoutMs` / `overrunMs`.
+   */
+  callPolicy?: CallPolicy;
   /** Wire: `'binary'` (HS2 21050 / Beeswax 21000) or `'http'` (HS2 over HTTP, 28000). Default `'binary'`. */
   transport?: TransportKind;
 }
@@ -77,4 +82,21 @@ export interface ThriftResponseClass<T> {
 /** Reads itself from a protocol (every generated struct does). */
 export interface ThriftReadable {
   read(input: TProtocol): void;
+}
+
+/**
+ * Per-method time policy a channel applies to calls without their own bounds: lets the
+ * pool give control RPCs (OpenSession, Ping, GetOperationStatus, Close*) short
+ * bounds derived from observed latency, let long-polling ones (FetchResults) wait,
+ * and check a coordinator's liveness when a call overruns. Every hook is optional.
+ */
+export interface CallPolicy {
+  /** Bound for a call of `method`, in ms; undefined = the channel's `rpcTimeoutMs`. */
+  timeoutMs?(method: string): number | undefined;
+  /** When a call of `method` counts as overrunning, in ms; undefined = never. */
+  overrunMs?(method: string): number | undefined;
+  /** Called once for each overrunning call, while it goes on. */
+  onOverrun?(method: string, channel: Channel): void;
+  /** Told the round trip of every call that got its reply, in ms. */
+  observe?(method: string, latencyMs: number): void;
 }
