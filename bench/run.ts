@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { decodeBenchmark } from './benchmarks/decode';
+import { defaultsBenchmark } from './benchmarks/defaults';
 import { failoverBenchmark } from './benchmarks/failover';
 import { hopBenchmark } from './benchmarks/hop';
 import { idleCutBenchmark } from './benchmarks/idle-cut';
@@ -34,6 +35,7 @@ const ALL: readonly Benchmark[] = [
   idleCutBenchmark,
   selectionBenchmark,
   memoryBenchmark,
+  defaultsBenchmark,
 ];
 
 interface Args {

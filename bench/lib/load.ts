@@ -14,6 +14,8 @@ export interface LoadOptions {
    * on them (they count as stuck), in ms. Default 15000.
    */
   graceMs?: number;
+  /** Ends the window early when it returns true (checked before each operation starts). */
+  stopWhen?: () => boolean;
   /** One operation; it must bound its own time (the client's timeouts). */
   op: (worker: number, i: number) => Promise<unknown>;
 }
@@ -66,7 +68,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let launched = 0;
   let running = 0;
   const worker = async (w: number): Promise<void> => {
-    for (let i = 0; performance.now() < stopAt && launched < maxOps; i++) {
+    for (let i = 0; performance.now() < stopAt && launched < maxOps && !options.stopWhen?.(); i++) {
       launched++;
       running++;
       const t = performance.now();
