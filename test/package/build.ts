@@ -1,42 +1,22 @@
 import { execFile, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The repository root. */
 export const ROOT = path.join(__dirname, '..', '..');
 
-/** Newest modification time under `dir` (files only), in ms. */
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }
-  return max;
-}
-
 let building: Promise<void> | undefined;
 
 /**
- * Runs `npm run build` once per test run when dist/ is missing or older than the
- * sources, so the package tests, the CLI tests and the examples run what a user
- * installs (dist/, the bundled types), never a stale build.
+ * Builds once per test run when dist/ is missing or older than the sources
+ * (scripts/ensure-built.js), so the package tests, the CLI tests and the examples run
+ * what a user installs (dist/, the bundled types), never a stale build.
  */
 export function ensureBuilt(): Promise<void> {
-  building ??= (async () => {
-    const stamp = path.join(ROOT, 'dist', 'testing.d.ts');
-    const inputs = Math.max(
-      newest(path.join(ROOT, 'src')),
-      newest(path.join(ROOT, 'scripts')),
-      ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => fs.statSync(path.join(ROOT, f)).mtimeMs),
+  building ??= new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [path.join(ROOT, 'scripts', 'ensure-built.js')], { cwd: ROOT, timeout: 600_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`the build failed: ${err.message}\n${stdout}\n${stderr}`)) : resolve(),
     );
-    if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= inputs) return;
-    await new Promise<void>((resolve, reject) => {
-      execFile('npm', ['run', 'build'], { cwd: ROOT, timeout: 600_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-        err ? reject(new Error(`npm run build failed: ${err.message}\n${stdout}\n${stderr}`)) : resolve(),
-      );
-    });
-  })();
+  });
   return building;
 }
 
