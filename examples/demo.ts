@@ -2,9 +2,12 @@
  * npm run demo: a local 3-coordinator Impala simulator, concurrent queries through
  * the impala-ha pool, one coordinator killed mid-run and brought back — and no
  * failed query for the callers.
+ *
+ * Imports the package by name (package.json `exports`), so it runs the build:
+ * `npm run demo` builds first when dist/ is missing or stale.
  */
-import { createClient } from '../src';
-import { startCluster } from '../src/testing';
+import { createClient } from 'impala-ha';
+import { startCluster } from 'impala-ha/testing';
 
 const WORKERS = 8;
 const RUN_MS = Number(process.env.DEMO_SECONDS ?? 12) * 1000;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { connect, type CoordinatorSession } from '../../src';
+import { connect, type CoordinatorSession } from '../../src/protocol/hs2';
 import * as T from '../../src/thrift/gen-nodejs/TCLIService_types';
 import { type BenchContext, type BenchResult, type Benchmark, byMode } from '../lib/context';
 import { hiveDriverDecoder, impalaHaDecoder, type BytesDecoder } from '../lib/decoders';

@@ -1,4 +1,5 @@
-import { connect, createClient, type CoordinatorSession, type ImpalaClient } from '../../src';
+import { createClient, type ImpalaClient } from '../../src';
+import { connect, type CoordinatorSession } from '../../src/protocol/hs2';
 import { type BenchContext, type BenchResult, type Benchmark, byMode } from '../lib/context';
 import { figures, runLoad } from '../lib/load';
 import { RemoteCluster } from '../lib/remote-cluster';

@@ -2,6 +2,15 @@
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /**
+   * Writes result text to stdout and resolves once the stream can take more, so a
+   * large result piped into a slow reader never piles up in memory. Default: `out`.
+   */
+  write?(text: string): Promise<void>;
+  /** True when stderr is a terminal: only then does a long query show a ticker. */
+  errIsTty?: boolean;
+  /** Writes to stderr without a newline (the ticker redraws its line with `\r`). */
+  errRaw?(text: string): void;
   /** Resolves when the process should stop serving (SIGINT/SIGTERM by default). */
   untilStopped(): Promise<string>;
 }
@@ -13,6 +22,15 @@ export const EXIT_USAGE = 2;
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  write: (text) =>
+    new Promise<void>((resolve, reject) => {
+      // A closed pipe (`| head`) ends the wait too: the command stops at its next write.
+      const ok = process.stdout.write(text, (err) => (err ? reject(err) : undefined));
+      if (ok) resolve();
+      else process.stdout.once('drain', resolve);
+    }),
+  errIsTty: process.stderr.isTTY === true,
+  errRaw: (text) => process.stderr.write(text),
   untilStopped: () =>
     new Promise<string>((resolve) => {
       const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { SimClusterOptions } from '../testing/types';
 import { type CliIo, EXIT_USAGE } from './cli-io';
+import { UsageError } from './usage-error';
 
 /** Help text of `impala-ha sim`. */
 export const SIM_USAGE = `Usage: impala-ha sim [options]
@@ -17,7 +18,6 @@ Options:
   --users <u:p,...>       require SASL PLAIN with these users and passwords
   -h, --help              show this help`;
 
-class UsageError extends Error {}
 
 function integer(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;

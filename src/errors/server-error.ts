@@ -4,7 +4,7 @@ import { ImpalaError, type ImpalaErrorDetails } from './impala-error';
 /**
  * An error status returned by the coordinator (TStatus ERROR_STATUS, or an operation
  * that ended in ERROR_STATE). `code` is derived from Impala's message text by
- * {@link classifyServerMessage}; `serverMessage` keeps the text as the server sent it.
+ * the message classifier; `serverMessage` keeps the text as the server sent it.
  */
 export class ServerError extends ImpalaError {
   /** The message exactly as the server sent it (may end with newlines). */

@@ -2,7 +2,19 @@ import { ConfigError, ErrorCode } from '../errors';
 import type { SqlEngine } from './engine/types';
 
 /** The engine package, an optional peer dependency of impala-ha. */
-const DUCKDB_PACKAGE = '@duckdb/node-api';
+export const DUCKDB_PACKAGE = '@duckdb/node-api';
+
+/**
+ * The engine version the install hint names: the one the project tests with (its
+ * devDependency pin). It must satisfy the peer range in package.json — DuckDB
+ * publishes only prereleases (`1.5.5-r.5`), and an npm range accepts a prerelease only
+ * when one of its comparators has the same major.minor.patch, so a hint outside the
+ * range ends in ERESOLVE (test/package/peer-range.test.ts checks both).
+ */
+export const DUCKDB_TESTED_VERSION = '1.5.5-r.5';
+
+/** The command that installs the engine, as the error message prints it. */
+export const DUCKDB_INSTALL_COMMAND = `npm install --save-dev ${DUCKDB_PACKAGE}@${DUCKDB_TESTED_VERSION}`;
 
 /**
  * Throws a ConfigError naming what to install when the simulator's SQL engine
@@ -16,7 +28,7 @@ export function assertEngineInstalled(): void {
     throw new ConfigError(
       ErrorCode.CONFIG_UNSUPPORTED,
       `impala-ha/testing needs the optional peer dependency ${DUCKDB_PACKAGE} for its SQL engine: ` +
-        `install it with 'npm install --save-dev ${DUCKDB_PACKAGE}@1.5.6-r.1'`,
+        `install it with '${DUCKDB_INSTALL_COMMAND}'`,
       DUCKDB_PACKAGE,
       err,
     );

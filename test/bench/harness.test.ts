@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connect } from '../../src';
+import { connect } from '../../src/protocol/hs2';
 import { startCluster } from '../../src/testing';
 import type { SimCluster } from '../../src/testing/types';
 import * as T from '../../src/thrift/gen-nodejs/TCLIService_types';

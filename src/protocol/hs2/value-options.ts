@@ -36,7 +36,7 @@ export interface ValueOptions {
    * Rows as objects keyed by column name, or as arrays in column order. In object
    * mode a repeated column name (e.g. `SELECT a.x, b.x`) keeps the first occurrence
    * under its name and gives later ones `name_2`, `name_3`, ... (skipping names the
-   * result already uses), so no value is lost; {@link objectKeys} lists the keys.
+   * result already uses), so no value is lost (keys follow the column order).
    * @defaultValue `'object'`
    */
   rowMode?: 'object' | 'array';
