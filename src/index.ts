@@ -30,6 +30,7 @@ export {
   type DateValueMode,
   type StringMode,
   type Duration,
+  type KerberosCanonicalization,
   type OptionName,
   type ParsedOptions,
   type ConnectionStringForm,

@@ -77,3 +77,8 @@ export function initializeGssClient(serviceAtHost: string, mechanism: GssMechani
     gssFlag: k.GSS_C_MUTUAL_FLAG | k.GSS_C_SEQUENCE_FLAG,
   });
 }
+
+/** Throws the {@link loadKerberos} ConfigError now (at createClient) rather than at the first connect. */
+export function assertKerberosAvailable(): void {
+  loadKerberos();
+}

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { ConnectError, ErrorCode } from '../errors';
+import { warnTlsUnverified } from './insecure-tls-warning';
 import type { TlsOptions } from './types';
 
 /** What {@link openSocket} needs. @internal */
@@ -43,19 +44,32 @@ export function openSocket(options: OpenSocketOptions): Promise<net.Socket> {
     let socket: net.Socket;
     if (tlsOn) {
       const t: TlsOptions = options.tls === true ? {} : (options.tls as TlsOptions);
+      const rejectUnauthorized = t.rejectUnauthorized ?? true;
+      const checkName = t.checkServerName ?? true;
+      if (!rejectUnauthorized) warnTlsUnverified('certificate verification (rejectUnauthorized=false)');
+      else if (!checkName) warnTlsUnverified('certificate name check (checkServerName=false)');
+      // Each connection verifies its own host unless one name is given for all (a
+      // balancer's name with TLS passthrough). SNI cannot carry an IP address.
       const servername = t.servername ?? (net.isIP(host) ? undefined : host);
-      socket = tls.connect({
-        host,
-        port,
-        ca: t.ca,
-        cert: t.cert,
-        key: t.key,
-        rejectUnauthorized: t.rejectUnauthorized ?? true,
-        minVersion: t.minVersion ?? 'TLSv1.2',
-        ...(servername !== undefined ? { servername } : {}),
-        // An explicit servername is checked even when connecting by IP address.
-        ...(t.servername !== undefined ? { checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(t.servername!, cert) } : {}),
-      });
+      const expected = t.servername ?? host;
+      try {
+        socket = tls.connect({
+          host,
+          port,
+          ca: t.ca,
+          cert: t.cert,
+          key: t.key,
+          ...(t.passphrase !== undefined ? { passphrase: t.passphrase } : {}),
+          rejectUnauthorized,
+          minVersion: t.minVersion ?? 'TLSv1.2',
+          ...(servername !== undefined ? { servername } : {}),
+          checkServerIdentity: (_h: string, cert: tls.PeerCertificate) => (checkName ? tls.checkServerIdentity(expected, cert) : undefined),
+        });
+      } catch (err) {
+        // Unusable key material (bad PEM, wrong passphrase) throws before any I/O.
+        reject(new ConnectError(ErrorCode.TLS_FAILED, `TLS set-up for ${coordinator} failed: ${(err as Error).message} (check ca, cert, key and passphrase)`, { coordinator, cause: err }));
+        return;
+      }
     } else {
       socket = net.connect({ host, port });
     }
