@@ -14,7 +14,7 @@ import {
 } from '../errors';
 import { MessageScanner } from './message-scanner';
 import { decodeReply, encodeCall } from './thrift-codec';
-import { openSocket } from './open-socket';
+import { openSocket, tlsAlertError } from './open-socket';
 import { SaslFrameDecoder, frameMessage, saslPlainHandshake } from './sasl-plain';
 import { saslGssapiHandshake } from './sasl-gssapi';
 import type { Channel } from './channel';
@@ -95,7 +95,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (err) => {
-      this.#closeError ??= err;
+      this.#closeError ??= tlsAlertError(err, address) ?? err;
     });
     socket.on('close', () => this.#onSocketClose());
     if (leftover.length > 0) this.#onData(leftover);

@@ -31,6 +31,26 @@ export function connectErrorFrom(err: NodeJS.ErrnoException, coordinator: string
 }
 
 /**
+ * A TLS alert the server sent after the handshake looked complete: with TLS 1.3 a
+ * server that requires a client certificate (or distrusts ours) says so only then,
+ * and the client sees it on its first read. Returns a ConnectError TLS_FAILED saying
+ * what the alert means, or undefined for any other error.
+ *
+ * @internal
+ */
+export function tlsAlertError(err: unknown, coordinator: string): ConnectError | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  if (!/^ERR_SSL_.*ALERT/.test(code)) return undefined;
+  const reason = /ALERT_(.*)$/.exec(code)![1]!.toLowerCase().replace(/_/g, ' ');
+  const hint = /certificate required|handshake failure/.test(reason)
+    ? ': the coordinator requires a client certificate (set tlsCert and tlsKey)'
+    : /bad certificate|unknown ca|certificate unknown|unsupported certificate|certificate expired|certificate revoked/.test(reason)
+      ? ': the coordinator does not accept our client certificate (tlsCert)'
+      : '';
+  return new ConnectError(ErrorCode.TLS_FAILED, `${coordinator} ended the TLS session with alert '${reason}'${hint}`, { coordinator, cause: err });
+}
+
+/**
  * Opens a TCP (or TLS) socket, resolving once it is connected (TLS: handshake and
  * certificate verification done). Rejects with a {@link ConnectError}; the socket is
  * destroyed on any failure, including the abort of `signal`.

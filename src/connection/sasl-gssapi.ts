@@ -5,6 +5,7 @@ import { ConnectError, ErrorCode, ImpalaError, ProtocolError } from '../errors';
 import { resolveKerberosTarget, type KerberosTarget, type KerberosTargetOptions } from './kerberos-principal';
 import { initializeGssClient, type GssClient } from './load-kerberos';
 import { NegotiationReader } from './negotiation-reader';
+import { tlsAlertError } from './open-socket';
 import { SaslStatus, encodeNegotiationFrame } from './sasl-plain';
 
 const debug = createDebug('impala-ha:connection');
@@ -42,6 +43,7 @@ const LAYER_REPLY = Buffer.from([LAYER_NONE, 0, 0, 0]);
 export async function saslGssapiHandshake(socket: Socket, options: KerberosTargetOptions, coordinatorHost: string, coordinator: string): Promise<Buffer> {
   const target = await resolveKerberosTarget(options, coordinatorHost);
   const refused = (cause: Error | undefined): Error =>
+    tlsAlertError(cause, coordinator) ??
     new ConnectError(
       ErrorCode.AUTH_FAILED,
       `${coordinator} closed the connection during Kerberos (GSSAPI) authentication to ${target.principal}${cause ? ` (${cause.message})` : ''}: ` +
