@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gssAcceptorPath } from '../../src/testing/server/gss-acceptor';
 
 /**
  * A real MIT KDC on loopback for the Kerberos tests: a fresh realm in a temporary
@@ -251,4 +252,29 @@ export async function startKdc(options: KdcOptions = {}): Promise<Kdc> {
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * For a suite's `before` hook: starts a KDC when everything Kerberos needs is here (the
+ * MIT tools, installed now when root; the optional `kerberos` package; a C compiler
+ * for the simulator's acceptor), else prints why and skips the suite.
+ */
+export async function startKdcOrSkip(ctx: Mocha.Context, options: KdcOptions = {}): Promise<Kdc> {
+  const skip = (reason: string): never => {
+    console.log(`      (skipped: ${reason})`);
+    ctx.skip();
+  };
+  const tools = kdcAvailability();
+  if (!tools.ok) skip(tools.reason);
+  try {
+    require('kerberos');
+  } catch (err) {
+    skip(`the optional 'kerberos' package does not load (${(err as Error).message.split('\n')[0]}); npm install kerberos@7.0.0`);
+  }
+  try {
+    await gssAcceptorPath();
+  } catch (err) {
+    skip((err as Error).message);
+  }
+  return startKdc(options);
 }
