@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as tls from 'node:tls';
 import { ConfigError, ErrorCode } from '../errors';
+import { isPemText } from '../connection-string/normalise-option';
 import type { OptionName, ResolvedOptions } from '../connection-string/options';
 import { assertKerberosAvailable } from '../connection/load-kerberos';
 import { warnTlsUnverified } from '../connection/insecure-tls-warning';
@@ -14,7 +15,7 @@ export interface TransportSecurity {
 
 /**
  * Turns the client options into each connection's `auth` and `tls`, once, at
- * createClient: PEM files are read now (a missing or unreadable one is a ConfigError
+ * createClient: PEM files (or PEM text) are read now (a missing or unreadable one is a ConfigError
  * naming the option and the path), the `kerberos` package is checked now (a
  * ConfigError naming the install command), and verification turned off emits its
  * process warning now. `tlsServername` stays unset unless given, so every coordinator
@@ -51,7 +52,7 @@ function tlsOptions(o: ResolvedOptions): TlsOptions {
     ...(o.tlsServername !== undefined ? { servername: o.tlsServername } : {}),
     ...(o.tlsCa !== undefined ? { ca: readPem('tlsCa', o.tlsCa) } : {}),
     ...(o.tlsCert !== undefined ? { cert: readPem('tlsCert', o.tlsCert) } : {}),
-    ...(o.tlsKey !== undefined ? { key: readPem('tlsKey', o.tlsKey) } : {}),
+    ...(o.tlsKey !== undefined ? { key: readPem('tlsKey', o.tlsKey.reveal()) } : {}),
     ...(o.tlsKeyPassphrase !== undefined ? { passphrase: o.tlsKeyPassphrase.reveal() } : {}),
   };
   checkMaterial(options);
@@ -71,8 +72,12 @@ function checkMaterial(t: TlsOptions): void {
   }
 }
 
-/** Reads a PEM file named by `option`; only the path and the system's reason appear in the error, never the contents. */
+/**
+ * The PEM an option gives: its text when it is PEM already, else the file it names.
+ * Only the path and the system's reason appear in errors, never the contents.
+ */
 function readPem(option: OptionName, file: string): Buffer {
+  if (isPemText(file)) return Buffer.from(file);
   let data: Buffer;
   try {
     data = fs.readFileSync(file);

@@ -73,7 +73,7 @@ export interface ClientOptions {
   kerberosCanonicalizeHostName?: KerberosCanonicalization;
   /** Use TLS. @default false (true for `impalas://`) */
   tls?: boolean;
-  /** Path to a PEM file of trusted CA certificates. @default undefined (Node's bundled roots) */
+  /** Trusted CA certificates: a PEM file path or PEM text. @default undefined (Node's bundled roots) */
   tlsCa?: string;
   /** Name sent as SNI and verified in the certificate. @default undefined (the coordinator host) */
   tlsServername?: string;
@@ -81,10 +81,10 @@ export interface ClientOptions {
   tlsRejectUnauthorized?: boolean;
   /** Check that the certificate names the coordinator (or `tlsServername`); off keeps the chain check (and warns once). @default true */
   tlsVerifyServerName?: boolean;
-  /** Path to a PEM client certificate chain, for coordinators that require one (mutual TLS). @default undefined */
+  /** Client certificate chain for coordinators that require one (mutual TLS): a PEM file path or PEM text. @default undefined */
   tlsCert?: string;
-  /** Path to the PEM private key of `tlsCert`. @default undefined */
-  tlsKey?: string;
+  /** Private key of `tlsCert`: a PEM file path or PEM text; stored as a {@link Secret}. @default undefined */
+  tlsKey?: string | Secret;
   /** Passphrase of an encrypted `tlsKey`; stored as a {@link Secret}. @default undefined */
   tlsKeyPassphrase?: string | Secret;
   /** Bound on TCP connect + TLS + SASL, in ms. @default 10000 */
@@ -184,7 +184,7 @@ export interface ResolvedOptions {
   readonly kerberosCanonicalizeHostName: KerberosCanonicalization;
   /** TLS on. Default `false`. */
   readonly tls: boolean;
-  /** Path to a PEM CA file. Default undefined (Node's bundled CAs). */
+  /** PEM CA file path or PEM text. Default undefined (Node's bundled CAs). */
   readonly tlsCa: string | undefined;
   /** SNI / certificate name. Default undefined (the coordinator host). */
   readonly tlsServername: string | undefined;
@@ -192,10 +192,10 @@ export interface ResolvedOptions {
   readonly tlsRejectUnauthorized: boolean;
   /** Check the certificate's name. Default `true`. */
   readonly tlsVerifyServerName: boolean;
-  /** Path to a PEM client certificate. Default undefined. */
+  /** Client certificate: PEM file path or PEM text. Default undefined. */
   readonly tlsCert: string | undefined;
-  /** Path to the PEM client key. Default undefined. */
-  readonly tlsKey: string | undefined;
+  /** Client key (PEM file path or PEM text); prints as `***`. Default undefined. */
+  readonly tlsKey: Secret | undefined;
   /** Passphrase of the client key; prints as `***`. Default undefined. */
   readonly tlsKeyPassphrase: Secret | undefined;
   /** TCP + TLS + SASL bound, ms. Default 10000. */

@@ -61,7 +61,8 @@ describe('connection strings: TLS options', () => {
 
   it('client certificate options: both or neither, only with tls on', () => {
     const r = resolveOptions({ coordinators: ['h'], tls: true, tlsCert: '/etc/impala/client.pem', tlsKey: '/etc/impala/client.key', tlsKeyPassphrase: 'pw' }, NO_ENV);
-    assert.deepEqual([r.tlsCert, r.tlsKey], ['/etc/impala/client.pem', '/etc/impala/client.key']);
+    assert.deepEqual([r.tlsCert, r.tlsKey?.reveal()], ['/etc/impala/client.pem', '/etc/impala/client.key']);
+    assert.ok(r.tlsKey instanceof Secret, 'the key (path or PEM) is kept as a Secret');
     assert.ok(r.tlsKeyPassphrase instanceof Secret);
     expectConfigError(() => resolveOptions({ tls: true, tlsCert: '/c.pem' }, NO_ENV), ErrorCode.CONFIG_CONFLICT, /tlsCert is set without tlsKey/);
     expectConfigError(() => resolveOptions({ tls: true, tlsKey: '/c.key' }, NO_ENV), ErrorCode.CONFIG_CONFLICT, /tlsKey is set without tlsCert/);
@@ -89,5 +90,19 @@ describe('connection strings: TLS options', () => {
     assert.equal(resolveOptions(full, NO_ENV).tlsKeyPassphrase?.reveal(), 'hunter2', 'round trip');
     const err = expectConfigError(() => resolveOptions('impala://h/?tlsKeyPassphrase=hunter2', NO_ENV), ErrorCode.CONFIG_CONFLICT);
     assert.doesNotMatch(err.message, /hunter2/);
+  });
+
+  it('CA, certificate and key may be PEM text instead of paths; an inline key never shows', () => {
+    const cert = '-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n';
+    const key = '-----BEGIN PRIVATE KEY-----\nMIGHsecretkeybytes\n-----END PRIVATE KEY-----\n';
+    const r = resolveOptions({ coordinators: ['h'], tls: true, tlsCa: cert, tlsCert: cert, tlsKey: key }, NO_ENV);
+    assert.equal(r.tlsCa, cert);
+    assert.equal(r.tlsKey?.reveal(), key);
+    assert.doesNotMatch(inspect(r), /MIGHsecret/);
+    assert.doesNotMatch(formatConnectionString(r), /MIGHsecret/);
+    // A bad value for the key is refused without echoing it.
+    const err = expectConfigError(() => resolveOptions({ tls: true, tlsCert: cert, tlsKey: 'MIGHsecret\u0000' }, NO_ENV), ErrorCode.CONFIG_INVALID_VALUE);
+    assert.doesNotMatch(err.message, /MIGHsecret/);
+    assert.doesNotMatch(redactConnectionString('impalas://h/?tlsKey=%2Fsecret%2Fkey.pem&ssl_key=x'), /secret%2Fkey|=x/);
   });
 });

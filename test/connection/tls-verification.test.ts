@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { createClient, ErrorCode, ImpalaError, type ClientOptions, type ImpalaClient } from '../../src';
+import { inspect } from 'node:util';
+import { createClient, ErrorCode, ImpalaError, Secret, type ClientOptions, type ImpalaClient } from '../../src';
 import { startCluster } from '../../src/testing';
 import type { SimCluster, SimClusterOptions } from '../../src/testing/types';
 import { TestPki, type IssuedCert } from '../helpers/tls-certs';
@@ -71,6 +72,8 @@ describe('TLS: verification of every coordinator (simulator with TLS)', function
     assert.equal(tlsErr.retryable, false);
     const ok = await client({ coordinators: [address], tlsCa: pki.ca.certFile }).query('SELECT 1 AS x');
     assert.deepEqual(ok.rows, [{ x: 1 }]);
+    const inline = await client({ coordinators: [address], tlsCa: pki.ca.cert }).query('SELECT 1 AS x');
+    assert.deepEqual(inline.rows, [{ x: 1 }], 'the CA given as PEM text');
   });
 
   it('refuses a self-signed certificate even when its name matches', async () => {
@@ -117,6 +120,10 @@ describe('TLS: verification of every coordinator (simulator with TLS)', function
     const ok = client({ coordinators: [address], tlsCa: pki.ca.certFile, tlsCert: alice.certFile, tlsKey: encrypted, tlsKeyPassphrase: 'correct horse' });
     assert.deepEqual((await ok.query('SELECT 1 AS x')).rows, [{ x: 1 }]);
 
+    const inline = client({ coordinators: [address], tlsCa: pki.ca.cert, tlsCert: alice.cert, tlsKey: new Secret(alice.key) });
+    assert.deepEqual((await inline.query('SELECT 1 AS x')).rows, [{ x: 1 }], 'certificate and key given as PEM text');
+    assert.doesNotMatch(inspect(inline.options), /PRIVATE KEY/);
+
     const none = await failure(client({ coordinators: [address], tlsCa: pki.ca.certFile }).query('SELECT 1'));
     const refused = findCode(none, ErrorCode.TLS_FAILED);
     assert.ok(refused, none.message);
@@ -127,7 +134,7 @@ describe('TLS: verification of every coordinator (simulator with TLS)', function
     const stranger = pki.selfSigned('mallory', []);
     const foreign = await failure(client({ coordinators: [address], tlsCa: pki.ca.certFile, tlsCert: stranger.certFile, tlsKey: stranger.keyFile }).query('SELECT 1'));
     assert.ok(findCode(foreign, ErrorCode.TLS_FAILED) ?? findCode(foreign, ErrorCode.CONNECTION_LOST), foreign.message);
-    assert.equal(sim.stats()[0]!.executed.length, 1, 'only the authenticated client ran a statement');
+    assert.equal(sim.stats()[0]!.executed.length, 2, 'only the two clients with a trusted certificate ran a statement');
   });
 
   it('bad TLS files fail createClient with a ConfigError naming the option and the path, never the contents', () => {
