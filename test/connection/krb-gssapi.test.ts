@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { format, inspect } from 'node:util';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import createDebug from 'debug';
 import { createClient, ErrorCode, ImpalaError } from '../../src';
 import { Connection } from '../../src/connection';
@@ -12,6 +13,8 @@ import { startCluster } from '../../src/testing';
 import { gssAcceptorPath, loadGssAcceptor } from '../../src/testing/server/gss-acceptor';
 import type { SimCluster } from '../../src/testing/types';
 import { startKdcOrSkip, type Kdc } from '../helpers/kdc';
+
+const EVENT_NAMES = ['coordinatorUp', 'coordinatorDown', 'coordinatorDraining', 'connectionCreated', 'connectionClosed', 'connectionValidated', 'retried', 'failedOver', 'sessionReopened', 'poolCleared'];
 
 async function rejection(p: Promise<unknown>): Promise<ImpalaError> {
   try {
@@ -164,17 +167,23 @@ describe('Connection: SASL GSSAPI against the simulator (real KDC)', function ()
     assert.match(early.message, /before the security-layer exchange/);
   });
 
-  it('no ticket, token or key material in errors, debug output or inspect output', async () => {
+  it('no ticket, token or key material in errors, debug output, events or inspect output', async () => {
     const lines: string[] = [];
     const previous = { log: createDebug.log, namespaces: createDebug.disable() };
     createDebug.enable('impala-ha:*');
     createDebug.log = (...args: unknown[]) => void lines.push(format(...args));
     const errors: ImpalaError[] = [];
+    const events: string[] = [];
+    const onEvent = (payload: unknown, name: string | symbol): void => void events.push(`${String(name)} ${inspect(payload, { depth: 6 })}`);
+    for (const name of EVENT_NAMES) subscribe(`impala-ha:${name}`, onEvent);
     try {
       const impala = createClient({ coordinators: [`localhost:${sim.coordinators[0]!.port}`], auth: 'gssapi', kerberosRealm: kdc.realm });
       await impala.query('SELECT 1 AS x');
       lines.push(inspect(impala, { depth: 4 }), inspect(impala.options));
       await impala.close();
+      const refused = createClient({ coordinators: [`localhost:${sim.coordinators[0]!.port}`], auth: 'gssapi', kerberosHostFqdn: 'nosuch.example', retries: 0 });
+      errors.push(await rejection(refused.query('SELECT 1')));
+      await refused.close();
       errors.push(await rejection(open({ host: 'nosuch.example' })));
       const strict = await startCluster({ coordinators: 1, kerberos: { keytab: kdc.serviceKeytab, principal: `impala/lb.example@${kdc.realm}` } });
       errors.push(await rejection(open({}, 'localhost', strict.coordinators[0]!.port)));
@@ -182,8 +191,10 @@ describe('Connection: SASL GSSAPI against the simulator (real KDC)', function ()
     } finally {
       createDebug.log = previous.log;
       createDebug.enable(previous.namespaces);
+      for (const name of EVENT_NAMES) unsubscribe(`impala-ha:${name}`, onEvent);
     }
-    const text = [...lines, ...errors.flatMap((e) => [e.message, inspect(e, { depth: 6 })])].join('\n');
+    assert.ok(events.some((e) => e.startsWith('impala-ha:connectionCreated')), 'events were captured');
+    const text = [...lines, ...events, ...errors.flatMap((e) => [e.message, inspect(e, { depth: 6 })])].join('\n');
     assert.ok(lines.some((l) => /authenticated with Kerberos to impala\/localhost/.test(l)), `the debug output was captured: ${lines.slice(0, 5).join(' / ')}`);
     // A Kerberos token or ticket would show as a long base64 or hex run.
     assert.doesNotMatch(text, /[A-Za-z0-9+/]{60,}={0,2}/, 'no base64 blob');
