@@ -75,6 +75,21 @@ describe('simulator: TLS on coordinator ports', function () {
     assert.equal((await conn.call('OpenSession', openReq(), T.TOpenSessionResp)).status.statusCode, T.TStatusCode.SUCCESS_STATUS);
   });
 
+  it('a hung coordinator does not answer the TLS handshake until it resumes', async () => {
+    const sim = await startCluster({ coordinators: 1, tls: { cert: server.cert, key: server.key } });
+    clusters.push(sim);
+    const c = sim.coordinators[0]!;
+    await c.hang();
+    const stuck = await rejection(Connection.open({ host: '127.0.0.1', port: c.port, tls: { ca: pki.ca.cert }, connectTimeoutMs: 500 }));
+    assert.equal(stuck.code, ErrorCode.CONNECT_TIMEOUT);
+    const waiting = Connection.open({ host: '127.0.0.1', port: c.port, tls: { ca: pki.ca.cert }, connectTimeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    await c.resume();
+    const conn = await waiting;
+    conns.push(conn);
+    assert.equal((await conn.call('OpenSession', openReq(), T.TOpenSessionResp)).status.statusCode, T.TStatusCode.SUCCESS_STATUS);
+  });
+
   it('rejects unusable TLS options at startCluster without echoing key material', async () => {
     const bad: Array<[object, RegExp]> = [
       [{ cert: 'not pem', key: server.key }, /tls\.cert must be a PEM certificate/],

@@ -44,6 +44,8 @@ export class CoordinatorServer implements RequestHost {
   readonly #tls: tls.Server | undefined;
   /** TCP sockets in their TLS handshake, by remote port (so kill() resets them too). */
   readonly #handshaking = new Map<string, Socket>();
+  /** TCP connections accepted while hung, whose TLS handshake waits for resume(). */
+  #heldHandshakes: Socket[] = [];
   readonly #processorFor: (socket: ClientSocket) => RequestProcessor;
   readonly #onClosed: (socket: ClientSocket) => void;
   readonly #sockets = new Set<ClientSocket>();
@@ -129,7 +131,9 @@ export class CoordinatorServer implements RequestHost {
       const key = `${raw.remoteAddress}:${raw.remotePort}`;
       this.#handshaking.set(key, raw);
       raw.once('close', () => this.#handshaking.delete(key));
-      this.#tls.emit('connection', raw);
+      // A hung coordinator does not even answer the TLS handshake until resumed.
+      if (this.#hung) this.#heldHandshakes.push(raw);
+      else this.#tls.emit('connection', raw);
       return;
     }
     this.#serve(raw, raw);
@@ -207,6 +211,7 @@ export class CoordinatorServer implements RequestHost {
   resume(): void {
     this.#hung = false;
     for (const s of this.#sockets) s.release();
+    for (const raw of this.#heldHandshakes.splice(0)) if (!raw.destroyed) this.#tls?.emit('connection', raw);
   }
 
   /**
@@ -270,6 +275,7 @@ export class CoordinatorServer implements RequestHost {
     }
     for (const raw of this.#handshaking.values()) raw.resetAndDestroy();
     this.#handshaking.clear();
+    this.#heldHandshakes = [];
     await closed;
   }
 }
