@@ -189,7 +189,11 @@ export async function startKdc(options: KdcOptions = {}): Promise<Kdc> {
   const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
   const env: NodeJS.ProcessEnv = { ...process.env, KRB5_CONFIG: krb5Conf, KRB5_KDC_PROFILE: kdcConf, KRB5CCNAME: ccache, KRB5RCACHEDIR: path.join(dir, 'rcache') };
   let child: ChildProcess | undefined;
+  // A test process that dies without stop() must not leave a KDC behind.
+  const killOnExit = (): void => void child?.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const cleanup = async (): Promise<void> => {
+    process.off('exit', killOnExit);
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((r) => child!.once('exit', () => r()));
       child.kill('SIGTERM');
