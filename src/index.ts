@@ -88,4 +88,5 @@ export type {
   DateValueMode,
   StringMode,
   Duration,
+  KerberosCanonicalization,
 } from './connection-string/options';

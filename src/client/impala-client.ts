@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import * as fs from 'node:fs';
 import createDebug from 'debug';
 import { ArgumentError, ClosedError, ConfigError, ErrorCode } from '../errors';
 import { publish, type ClientEventName, type ClientEvents } from '../events';
@@ -12,6 +11,7 @@ import { statementKind, type StatementKind } from '../retry/statement-kind';
 import type { CallOptions, ExecuteResult, QueryResult } from './call-options';
 import { RequestExecutor, type RequestSpec } from './request-executor';
 import { ResultStream } from './result-stream';
+import { transportSecurity } from './transport-security';
 import { Session, type SessionContext, type SessionOptions } from '../session/session';
 import type { QueryCallOptions } from '../protocol/hs2/coordinator-session';
 
@@ -53,9 +53,6 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     this.options = options;
     if (options.protocol !== 'hs2') {
       throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${options.protocol}' is not supported yet; use 'hs2' (binary HS2, port 21050)`, 'protocol');
-    }
-    if (options.auth === 'gssapi') {
-      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `auth 'gssapi' (Kerberos) is not supported yet; supported: 'nosasl', 'plain', 'ldap'`, 'auth');
     }
     const random = Math.random;
     const emit: EventSink = (name, payload) => {
@@ -243,16 +240,12 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
 
 /** Turns the client options into what each pooled session is opened with. */
 function sessionOptions(o: ResolvedOptions): Omit<CoordinatorSessionOptions, 'host' | 'port'> {
-  const password = o.password?.reveal() ?? '';
-  const auth: CoordinatorSessionOptions['auth'] =
-    o.auth === 'nosasl' ? { mechanism: 'NOSASL' } : { mechanism: 'PLAIN', username: o.user ?? 'anonymous', password: o.auth === 'plain' ? '' : password };
+  const { auth, tls } = transportSecurity(o);
   const queryOptions: Record<string, string> = { ...o.queryOptions };
   if (o.applicationName !== undefined) queryOptions.CLIENT_IDENTIFIER = o.applicationName;
   return {
     auth,
-    ...(o.tls
-      ? { tls: { rejectUnauthorized: o.tlsRejectUnauthorized, ...(o.tlsCa ? { ca: fs.readFileSync(o.tlsCa) } : {}), ...(o.tlsServername ? { servername: o.tlsServername } : {}) } }
-      : {}),
+    ...(tls ? { tls } : {}),
     connectTimeoutMs: o.connectTimeoutMs,
     rpcTimeoutMs: o.rpcTimeoutMs,
     keepAlive: o.tcpKeepAlive,

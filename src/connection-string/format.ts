@@ -1,5 +1,5 @@
 import { collectClientOptions, mergeLayers } from './collect-client-options';
-import { DEFAULTS, OPTION_NAMES } from './defaults';
+import { DEFAULTS, OPTION_NAMES, OPTION_SPECS } from './defaults';
 import type { AuthMechanism, ClientOptions, OptionName, ParsedOptions, ResolvedOptions } from './options';
 import { parseConnectionString } from './parse';
 import type { Secret } from './secret';
@@ -7,7 +7,7 @@ import { QUERY_OPTION_PREFIX } from './url-names';
 
 /** How {@link formatConnectionString} writes the URL. */
 export interface FormatOptions {
-  /** Write the password (percent-encoded) into `user:password@`. @default false (the password is left out) */
+  /** Write the password (percent-encoded) into `user:password@`, and other secrets (`tlsKeyPassphrase`) as parameters. @default false (secrets are left out) */
   readonly includePassword?: boolean;
   /** Leave out options equal to their default (the host list is always written). @default false */
   readonly omitDefaults?: boolean;
@@ -58,6 +58,11 @@ export function formatConnectionString(options: ClientOptions | ResolvedOptions 
     const value = o[name];
     if (value === undefined || NOT_PARAMETERS.has(name)) continue;
     if (format.omitDefaults === true && isDefault(name, value, o)) continue;
+    if (OPTION_SPECS[name].type.type === 'secret') {
+      // Other credentials (tlsKeyPassphrase) follow the password's rule.
+      if (format.includePassword === true) params.push(`${name}=${encodeURIComponent((value as Secret).reveal())}`);
+      continue;
+    }
     params.push(`${name}=${encodeURIComponent(String(value))}`);
   }
   for (const [key, value] of Object.entries(o.queryOptions ?? {})) {

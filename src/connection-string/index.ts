@@ -7,6 +7,7 @@ export type {
   DateValueMode,
   DdlMode,
   Duration,
+  KerberosCanonicalization,
   OptionName,
   ParsedOptions,
   Protocol,

@@ -42,7 +42,7 @@ const PRINCIPAL = /^([^/@\s]+)\/([^/@\s]+)(?:@([^/@\s]+))?$/;
 const principal: JdbcProperty = {
   name: 'principal',
   handling: 'maps',
-  effect: "`auth: 'gssapi'`, `kerberosServiceName`/`kerberosHostFqdn`/`kerberosRealm` from `service/host@REALM` (`_HOST` kept)",
+  effect: "`auth: 'gssapi'`, `kerberosServiceName`/`kerberosHostFqdn`/`kerberosRealm` from `service/host@REALM`: `impala/_HOST@REALM` = each coordinator's own host, `impala/lb.example.com@REALM` = that host for every coordinator",
   apply: (v, { collector, label }) => {
     const m = PRINCIPAL.exec(v.trim());
     if (!m) {
@@ -76,11 +76,24 @@ const discovery: JdbcProperty = {
 
 const twoWay: JdbcProperty = {
   name: 'twoWay',
-  handling: 'unsupported',
-  effect: '`true` → error CONFIG_UNSUPPORTED (client certificates); `false` accepted',
+  handling: 'ignored',
+  effect: '`true`: warning that the client certificate comes from `tlsCert` and `tlsKey` (PEM files); `false` accepted',
   apply: (v, { collector, label }) => {
     if (parseBoolean(v) === false) return;
-    throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `'${label}=${v}' ${collector.where} is not supported: client certificates (two-way TLS) are not available`, label);
+    collector.warn(`'${label}=${v}' ${collector.where}: two-way TLS is on whenever tlsCert and tlsKey are set (PEM files); Java keystores (sslKeyStore) cannot be read`);
+  },
+};
+
+const canonicalCheck: JdbcProperty = {
+  name: 'kerberosEnableCanonicalHostnameCheck',
+  handling: 'maps',
+  effect: "`kerberosCanonicalizeHostName`: `true` → `'forwardAndReverse'` (as Java's getCanonicalHostName), `false` → `'none'`",
+  apply: (v, { collector, label }) => {
+    const on = parseBoolean(v);
+    if (on === undefined) {
+      throw new ConfigError(ErrorCode.CONFIG_INVALID_VALUE, `invalid value ${showValue(v)} for property '${label}' ${collector.where}: expected true or false`, 'kerberosCanonicalizeHostName');
+    }
+    collector.set('kerberosCanonicalizeHostName', on ? 'forwardAndReverse' : 'none', label, `'${label}=${v}'`);
   },
 };
 
@@ -96,6 +109,7 @@ const saslQop = (name: string): JdbcProperty => ({
 });
 
 const KEYSTORE = 'Java keystores cannot be read from Node; export the CA certificate to PEM and set tlsCa';
+const CLIENT_KEYSTORE = 'Java keystores cannot be read from Node; export the client certificate and key to PEM and set tlsCert and tlsKey';
 const ZOOKEEPER = 'ZooKeeper discovery is not used';
 
 /** Session variables (`;name=value`) of Apache Hive's JDBC driver, with what impala-ha does with each. */
@@ -121,8 +135,8 @@ export const JDBC_HIVE2_PROPERTIES: readonly JdbcProperty[] = Object.freeze([
   ignored('trustStorePassword', KEYSTORE, true),
   ignored('trustStoreType', KEYSTORE),
   ignored('trustManagerFactoryAlgorithm', KEYSTORE),
-  ignored('sslKeyStore', 'client certificates are not supported'),
-  ignored('keyStorePassword', 'client certificates are not supported', true),
+  ignored('sslKeyStore', CLIENT_KEYSTORE),
+  ignored('keyStorePassword', CLIENT_KEYSTORE, true),
   ignored('zooKeeperNamespace', ZOOKEEPER),
   ignored('zooKeeperSSLEnable', ZOOKEEPER),
   ignored('zooKeeperKeystoreLocation', ZOOKEEPER),
@@ -130,7 +144,7 @@ export const JDBC_HIVE2_PROPERTIES: readonly JdbcProperty[] = Object.freeze([
   ignored('zooKeeperTruststoreLocation', ZOOKEEPER),
   ignored('zooKeeperTruststorePassword', ZOOKEEPER, true),
   ignored('kerberosAuthType', 'Kerberos credentials come from the ticket cache'),
-  ignored('kerberosEnableCanonicalHostnameCheck', 'host names are used as written (or kerberosHostFqdn)'),
+  canonicalCheck,
   ignored('cookieAuth', 'HTTP authentication cookies are handled by the client'),
   ignored('cookieName', 'HTTP authentication cookies are handled by the client'),
   ignored('retryInterval', 'retries back off with full jitter (retryBaseDelayMs, retryMaxDelayMs)'),

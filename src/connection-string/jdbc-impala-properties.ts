@@ -48,16 +48,22 @@ const allowSelfSigned: JdbcProperty = {
 
 const namesMismatch: JdbcProperty = {
   name: 'CAIssuedCertNamesMismatch',
-  handling: 'ignored',
-  effect: 'ignored (warning when 1): the certificate name is always verified; set `tlsServername` to the name in the certificate',
+  handling: 'maps',
+  effect: '1 → `tlsVerifyServerName: false` with a warning (the chain is still verified; the name is not)',
   apply: (v, { collector, label }) => {
-    if (parseBoolean(v) === true) {
-      collector.warn(`'${label}=${v}' ${collector.where} is ignored: the certificate name is always verified; set tlsServername to the name the certificate carries`);
+    const allow = parseBoolean(v);
+    if (allow === undefined) {
+      throw new ConfigError(ErrorCode.CONFIG_INVALID_VALUE, `invalid value ${showValue(v)} for property '${label}' ${collector.where}: expected 0 or 1`, 'tlsVerifyServerName');
+    }
+    collector.set('tlsVerifyServerName', !allow, label, `'${label}=${v}'`);
+    if (allow) {
+      collector.warn(`'${label}=${v}' ${collector.where} turns the TLS certificate name check off (tlsVerifyServerName=false); prefer tlsServername with the name the certificate carries`);
     }
   },
 };
 
 const KEYSTORE = 'Java keystores cannot be read from Node; export the CA certificate to PEM and set tlsCa';
+const CLIENT_KEYSTORE = 'Java keystores cannot be read from Node; export the client certificate and key to PEM and set tlsCert and tlsKey';
 
 /** Properties of Cloudera's (Simba) Impala JDBC driver, with what impala-ha does with each. */
 export const JDBC_IMPALA_PROPERTIES: readonly JdbcProperty[] = Object.freeze([
@@ -67,8 +73,8 @@ export const JDBC_IMPALA_PROPERTIES: readonly JdbcProperty[] = Object.freeze([
   mapsTo('SSL', 'tls', '`tls` (1/0)'),
   allowSelfSigned,
   namesMismatch,
-  mapsTo('KrbRealm', 'kerberosRealm'),
-  mapsTo('KrbHostFQDN', 'kerberosHostFqdn', '`kerberosHostFqdn` (`_HOST` kept: each coordinator\'s host)'),
+  mapsTo('KrbRealm', 'kerberosRealm', '`kerberosRealm` (shown in messages; krb5.conf maps the realm)'),
+  mapsTo('KrbHostFQDN', 'kerberosHostFqdn', '`kerberosHostFqdn`: a fixed host for every coordinator, or `_HOST` = each coordinator\'s own host'),
   mapsTo('KrbServiceName', 'kerberosServiceName'),
   mapsTo('TransportMode', 'protocol', "`protocol`: `binary`/`sasl` → `'hs2'`, `http` → `'hs2-http'`"),
   mapsTo('httpPath', 'httpPath'),
@@ -76,8 +82,8 @@ export const JDBC_IMPALA_PROPERTIES: readonly JdbcProperty[] = Object.freeze([
   mapsTo('RowsFetchedPerBlock', 'fetchSize'),
   ignored('SSLTrustStore', KEYSTORE),
   ignored('SSLTrustStorePwd', KEYSTORE, true),
-  ignored('SSLKeyStore', 'client certificates are not supported'),
-  ignored('SSLKeyStorePwd', 'client certificates are not supported', true),
+  ignored('SSLKeyStore', CLIENT_KEYSTORE),
+  ignored('SSLKeyStorePwd', CLIENT_KEYSTORE, true),
   ignored('KrbAuthType', 'Kerberos credentials come from the ticket cache'),
   unsupported('DelegationUID', 'impersonation (doAs) is not supported; connect as the user the queries should run as'),
   ignored('LogLevel', 'driver logging; use DEBUG=impala-ha:* instead'),

@@ -23,9 +23,15 @@ const TEXT_RULES: Readonly<Record<TextCheck, { readonly test: (v: string) => boo
   kerberosHost: { test: () => true, expected: "a host name, or _HOST for each coordinator's own host" },
   realm: { test: (v) => /^[^\s/@]{1,255}$/.test(v), expected: 'a Kerberos realm such as EXAMPLE.COM' },
   path: { test: (v) => v.length > 0 && !CONTROL.test(v), expected: 'a file path' },
+  pem: { test: (v) => isPemText(v) || (v.length > 0 && !CONTROL.test(v)), expected: 'a file path, or PEM text starting with -----BEGIN' },
   hostName: { test: () => true, expected: 'a host name' },
   label: { test: (v) => v.length > 0 && v.length <= 256 && !CONTROL.test(v), expected: 'non-empty text without control characters (at most 256)' },
 };
+
+/** Whether an option value is PEM text itself rather than the path of a PEM file. */
+export function isPemText(value: string): boolean {
+  return value.trimStart().startsWith('-----BEGIN');
+}
 
 function invalidValue(name: OptionName, raw: unknown, source: string, expected: string): ConfigError {
   const shown = OPTION_SPECS[name].type.type === 'secret' ? '' : ` ${showValue(raw)}`;
@@ -39,7 +45,7 @@ function durationText(min: number, zero: string | undefined): string {
 
 function normaliseText(name: OptionName, check: TextCheck, raw: unknown, source: string): string {
   if (typeof raw !== 'string' || !isWellFormed(raw)) throw invalidValue(name, raw, source, TEXT_RULES[check].expected);
-  let value = check === 'user' || check === 'label' || check === 'path' ? raw : raw.trim();
+  let value = check === 'user' || check === 'label' || check === 'path' || check === 'pem' ? raw : raw.trim();
   if (check === 'httpPath') value = value.replace(/^\/+/, '');
   if (check === 'kerberosHost') {
     if (value.toUpperCase() === '_HOST') return '_HOST';

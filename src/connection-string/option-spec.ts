@@ -14,7 +14,7 @@ export type OptionType =
   | { readonly type: 'queryOptions' };
 
 /** Which rule a text option's value must follow. */
-export type TextCheck = 'database' | 'httpPath' | 'user' | 'serviceName' | 'kerberosHost' | 'realm' | 'path' | 'hostName' | 'label';
+export type TextCheck = 'database' | 'httpPath' | 'user' | 'serviceName' | 'kerberosHost' | 'realm' | 'path' | 'pem' | 'hostName' | 'label';
 
 /** Category of an option (what part of the client reads it). */
 export type OptionGroup = 'connection' | 'authentication' | 'tls' | 'timeouts' | 'pool' | 'health' | 'retry' | 'results';

@@ -8,9 +8,13 @@ export type Protocol = 'hs2' | 'hs2-http' | 'beeswax';
  * - `nosasl`: plain buffered transport (Impala without LDAP or Kerberos).
  * - `plain`: SASL PLAIN with a user name and an empty password.
  * - `ldap`: SASL PLAIN with user and password (HTTP Basic over hs2-http).
- * - `gssapi`: Kerberos. Parsed and validated; `createClient` does not support it yet.
+ * - `gssapi`: Kerberos (SASL GSSAPI) with the ticket from the credential cache; needs
+ *   the optional `kerberos` package.
  */
 export type AuthMechanism = 'nosasl' | 'plain' | 'ldap' | 'gssapi';
+
+/** How a coordinator's host becomes the host in its Kerberos principal (as the MongoDB driver's `CANONICALIZE_HOST_NAME`). */
+export type KerberosCanonicalization = 'none' | 'forward' | 'forwardAndReverse';
 
 /** Coordinator selection policy. */
 export type BalancePolicy = 'leastconn' | 'p2c' | 'roundrobin' | 'random' | 'affinity';
@@ -61,18 +65,28 @@ export interface ClientOptions {
   password?: string | Secret;
   /** Kerberos service name (first part of the server principal). @default 'impala' */
   kerberosServiceName?: string;
-  /** Kerberos host (`_HOST` = each coordinator's own host). @default undefined (each coordinator's host) */
+  /** Kerberos host: one fixed name for every coordinator (a load balancer's), or `_HOST` = each coordinator's own host. @default undefined (each coordinator's host) */
   kerberosHostFqdn?: string;
-  /** Kerberos realm. @default undefined */
+  /** Kerberos realm of the server principal, for messages (the library maps the realm from krb5.conf). @default undefined */
   kerberosRealm?: string;
+  /** How a coordinator's own host is canonicalized for its principal. @default 'none' */
+  kerberosCanonicalizeHostName?: KerberosCanonicalization;
   /** Use TLS. @default false (true for `impalas://`) */
   tls?: boolean;
-  /** Path to a PEM file of trusted CA certificates. @default undefined (Node's bundled roots) */
+  /** Trusted CA certificates: a PEM file path or PEM text. @default undefined (Node's bundled roots) */
   tlsCa?: string;
   /** Name sent as SNI and verified in the certificate. @default undefined (the coordinator host) */
   tlsServername?: string;
-  /** Verify the server certificate. @default true */
+  /** Verify the server certificate (off: a process warning, once). @default true */
   tlsRejectUnauthorized?: boolean;
+  /** Check that the certificate names the coordinator (or `tlsServername`); off keeps the chain check (and warns once). @default true */
+  tlsVerifyServerName?: boolean;
+  /** Client certificate chain for coordinators that require one (mutual TLS): a PEM file path or PEM text. @default undefined */
+  tlsCert?: string;
+  /** Private key of `tlsCert`: a PEM file path or PEM text; stored as a {@link Secret}. @default undefined */
+  tlsKey?: string | Secret;
+  /** Passphrase of an encrypted `tlsKey`; stored as a {@link Secret}. @default undefined */
+  tlsKeyPassphrase?: string | Secret;
   /** Bound on TCP connect + TLS + SASL, in ms. @default 10000 */
   connectTimeoutMs?: Duration;
   /** Bound on one RPC, in ms. @default 60000 */
@@ -164,16 +178,26 @@ export interface ResolvedOptions {
   readonly kerberosServiceName: string;
   /** Kerberos host; `'_HOST'` or undefined mean each coordinator's own host. Default undefined. */
   readonly kerberosHostFqdn: string | undefined;
-  /** Kerberos realm. Default undefined. */
+  /** Kerberos realm (messages only). Default undefined. */
   readonly kerberosRealm: string | undefined;
+  /** Canonicalization of each coordinator's host for its principal. Default `'none'`. */
+  readonly kerberosCanonicalizeHostName: KerberosCanonicalization;
   /** TLS on. Default `false`. */
   readonly tls: boolean;
-  /** Path to a PEM CA file. Default undefined (Node's bundled CAs). */
+  /** PEM CA file path or PEM text. Default undefined (Node's bundled CAs). */
   readonly tlsCa: string | undefined;
   /** SNI / certificate name. Default undefined (the coordinator host). */
   readonly tlsServername: string | undefined;
   /** Verify the server certificate. Default `true`. */
   readonly tlsRejectUnauthorized: boolean;
+  /** Check the certificate's name. Default `true`. */
+  readonly tlsVerifyServerName: boolean;
+  /** Client certificate: PEM file path or PEM text. Default undefined. */
+  readonly tlsCert: string | undefined;
+  /** Client key (PEM file path or PEM text); prints as `***`. Default undefined. */
+  readonly tlsKey: Secret | undefined;
+  /** Passphrase of the client key; prints as `***`. Default undefined. */
+  readonly tlsKeyPassphrase: Secret | undefined;
   /** TCP + TLS + SASL bound, ms. Default 10000. */
   readonly connectTimeoutMs: number;
   /** One RPC's bound, ms. Default 60000. */

@@ -53,16 +53,18 @@ function checkCombinations(o: { [K in OptionName]: ResolvedOptions[K] }, given: 
   if (o.auth === 'ldap' && !o.tls) warnings.push("the LDAP password is sent in clear text because tls is off; turn tls on (impalas://, SSL=1, ssl=true)");
   if (o.auth === 'gssapi' && o.user !== undefined) warnings.push('user is ignored with Kerberos (gssapi): the user comes from the Kerberos ticket');
   if (o.auth !== 'gssapi') {
-    const kerberos = (['kerberosHostFqdn', 'kerberosRealm', 'kerberosServiceName'] as const).filter((k) => given[k] !== undefined && given[k] !== DEFAULTS[k]);
+    const kerberos = (['kerberosHostFqdn', 'kerberosRealm', 'kerberosServiceName', 'kerberosCanonicalizeHostName'] as const).filter((k) => given[k] !== undefined && given[k] !== DEFAULTS[k]);
     if (kerberos.length > 0) warnings.push(`${kerberos.join(', ')} ignored: auth is '${o.auth}', not 'gssapi'`);
+  } else {
+    const fixedHost = o.kerberosHostFqdn !== undefined && o.kerberosHostFqdn !== '_HOST';
+    if (fixedHost && o.kerberosCanonicalizeHostName !== 'none') {
+      warnings.push(`kerberosCanonicalizeHostName '${o.kerberosCanonicalizeHostName}' ignored: kerberosHostFqdn '${o.kerberosHostFqdn}' is used as written for every coordinator`);
+    }
+    if (o.kerberosRealm !== undefined) {
+      warnings.push(`kerberosRealm '${o.kerberosRealm}' is shown in messages only: the Kerberos library maps the server principal's realm from krb5.conf ([domain_realm], default_realm)`);
+    }
   }
-  if (!o.tls) {
-    if (o.tlsCa !== undefined) throw conflict('tlsCa is set but tls is off; turn tls on (tls=true, impalas://) or remove tlsCa', 'tlsCa');
-    if (o.tlsServername !== undefined) throw conflict('tlsServername is set but tls is off; turn tls on (tls=true, impalas://) or remove tlsServername', 'tlsServername');
-    if (given.tlsRejectUnauthorized === false) warnings.push('tlsRejectUnauthorized=false ignored: tls is off');
-  } else if (!o.tlsRejectUnauthorized && !warnings.some((w) => w.includes('certificate verification off'))) {
-    warnings.push('TLS certificate verification off (tlsRejectUnauthorized=false): a machine in the network path can pose as a coordinator');
-  }
+  checkTls(o, given, warnings);
   if (given.httpPath !== undefined && given.httpPath !== DEFAULTS.httpPath && o.protocol !== 'hs2-http') warnings.push(`httpPath ignored: protocol is '${o.protocol}', not 'hs2-http'`);
   if (o.minIdlePerCoordinator > o.maxConnectionsPerCoordinator) {
     throw conflict(`minIdlePerCoordinator (${o.minIdlePerCoordinator}) is above maxConnectionsPerCoordinator (${o.maxConnectionsPerCoordinator})`, 'minIdlePerCoordinator');
@@ -76,6 +78,26 @@ function checkCombinations(o: { [K in OptionName]: ResolvedOptions[K] }, given: 
   const clientId = o.queryOptions.CLIENT_IDENTIFIER;
   if (o.applicationName !== undefined && clientId !== undefined && clientId !== o.applicationName) {
     throw conflict(`applicationName ${showValue(o.applicationName)} and query option CLIENT_IDENTIFIER ${showValue(clientId)} disagree; set one`, 'applicationName');
+  }
+}
+
+/** TLS rules: files and names need tls on; a certificate needs its key; verification off warns. */
+function checkTls(o: { [K in OptionName]: ResolvedOptions[K] }, given: ParsedOptions, warnings: string[]): void {
+  if (!o.tls) {
+    for (const name of ['tlsCa', 'tlsServername', 'tlsCert', 'tlsKey', 'tlsKeyPassphrase'] as const) {
+      if (o[name] !== undefined) throw conflict(`${name} is set but tls is off; turn tls on (tls=true, impalas://) or remove ${name}`, name);
+    }
+    if (given.tlsRejectUnauthorized === false) warnings.push('tlsRejectUnauthorized=false ignored: tls is off');
+    if (given.tlsVerifyServerName === false) warnings.push('tlsVerifyServerName=false ignored: tls is off');
+    return;
+  }
+  if (o.tlsCert !== undefined && o.tlsKey === undefined) throw conflict('tlsCert is set without tlsKey; a client certificate needs its private key (PEM)', 'tlsKey');
+  if (o.tlsKey !== undefined && o.tlsCert === undefined) throw conflict('tlsKey is set without tlsCert; set the client certificate (PEM) too', 'tlsCert');
+  if (o.tlsKeyPassphrase !== undefined && o.tlsKey === undefined) throw conflict('tlsKeyPassphrase is set without tlsKey', 'tlsKeyPassphrase');
+  if (!o.tlsRejectUnauthorized && !warnings.some((w) => w.includes('certificate verification off'))) {
+    warnings.push('TLS certificate verification off (tlsRejectUnauthorized=false): a machine in the network path can pose as a coordinator');
+  } else if (o.tlsRejectUnauthorized && !o.tlsVerifyServerName && !warnings.some((w) => w.includes('name check off'))) {
+    warnings.push("TLS certificate name check off (tlsVerifyServerName=false): any certificate from a trusted CA is accepted for every coordinator; prefer tlsServername with the certificate's name");
   }
 }
 

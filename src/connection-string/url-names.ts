@@ -26,5 +26,5 @@ export const URL_PARAMETER_NAMES: readonly string[] = Object.freeze(
  * values and messages never show them, in every URL form.
  */
 export function isSecretName(name: string): boolean {
-  return /pwd|passw|secret|token|jwt|authorization|cookie\.|credential/i.test(name);
+  return /pwd|passw|passphrase|secret|token|jwt|authorization|cookie\.|credential|^(tls|ssl|client)_?key$/i.test(name);
 }

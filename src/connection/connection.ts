@@ -14,8 +14,9 @@ import {
 } from '../errors';
 import { MessageScanner } from './message-scanner';
 import { decodeReply, encodeCall } from './thrift-codec';
-import { openSocket } from './open-socket';
+import { openSocket, tlsAlertError } from './open-socket';
 import { SaslFrameDecoder, frameMessage, saslPlainHandshake } from './sasl-plain';
+import { saslGssapiHandshake } from './sasl-gssapi';
 import type { Channel } from './channel';
 import type { CallOptions, ConnectionOptions, ThriftReadable, ThriftRequest, ThriftResponseClass } from './types';
 
@@ -94,7 +95,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (err) => {
-      this.#closeError ??= err;
+      this.#closeError ??= tlsAlertError(err, address) ?? err;
     });
     socket.on('close', () => this.#onSocketClose());
     if (leftover.length > 0) this.#onData(leftover);
@@ -135,8 +136,11 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       if (auth.mechanism === 'PLAIN') {
         const s = socket;
         leftover = await raceAbort(saslPlainHandshake(s, auth.username, auth.password, address), controller.signal, () => s.destroy());
+      } else if (auth.mechanism === 'GSSAPI') {
+        const s = socket;
+        leftover = await raceAbort(saslGssapiHandshake(s, auth, options.host, address), controller.signal, () => s.destroy());
       }
-      const conn = new Connection(socket, options, address, auth.mechanism === 'PLAIN', leftover);
+      const conn = new Connection(socket, options, address, auth.mechanism !== 'NOSASL', leftover);
       debug('#%d connected to %s (%s%s)', conn.id, address, auth.mechanism, options.tls ? ', TLS' : '');
       return conn;
     } catch (err) {
@@ -394,8 +398,8 @@ function validate(options: ConnectionOptions): void {
     }
   }
   const auth = options.auth;
-  if (auth && auth.mechanism !== 'NOSASL' && auth.mechanism !== 'PLAIN') {
-    throw new ArgumentError(`auth.mechanism must be 'NOSASL' or 'PLAIN', got ${JSON.stringify((auth as { mechanism: unknown }).mechanism)}`);
+  if (auth && auth.mechanism !== 'NOSASL' && auth.mechanism !== 'PLAIN' && auth.mechanism !== 'GSSAPI') {
+    throw new ArgumentError(`auth.mechanism must be 'NOSASL', 'PLAIN' or 'GSSAPI', got ${JSON.stringify((auth as { mechanism: unknown }).mechanism)}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { ConnectError, ErrorCode, ProtocolError } from '../errors';
+import { tlsAlertError } from './open-socket';
 
 /** Thrift SASL negotiation status bytes (protocol reference §4.2). */
 export const SaslStatus = { START: 1, OK: 2, BAD: 3, ERROR: 4, COMPLETE: 5 } as const;
@@ -47,7 +48,7 @@ export function saslPlainHandshake(socket: Socket, username: string, password: s
       reject(err);
     };
     const onError = (err: Error): void =>
-      fail(new ConnectError(ErrorCode.AUTH_FAILED, `SASL PLAIN negotiation with ${coordinator} failed: ${err.message}`, { coordinator, cause: err }));
+      fail(tlsAlertError(err, coordinator) ?? new ConnectError(ErrorCode.AUTH_FAILED, `SASL PLAIN negotiation with ${coordinator} failed: ${err.message}`, { coordinator, cause: err }));
     const onClose = (): void =>
       fail(
         new ConnectError(

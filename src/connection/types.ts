@@ -1,18 +1,30 @@
 import type { TProtocol } from 'thrift';
 import type { Channel, TransportKind } from './channel';
+import type { KerberosTargetOptions } from './kerberos-principal';
 
 /** TLS settings for a connection. Certificate verification is on unless turned off. */
 export interface TlsOptions {
   /** Trusted CA certificates (PEM). Default: Node's bundled roots. */
   ca?: string | Buffer | Array<string | Buffer>;
-  /** Name to verify the certificate against and send as SNI. Default: the host. */
+  /** Name to verify the certificate against and send as SNI. Default: the connection's own host. */
   servername?: string;
-  /** Verify the server certificate. Default `true`; `false` is for tests and is logged. */
+  /**
+   * Verify the server certificate. Default `true`; `false` (tests only) emits a
+   * process warning `IMPALA_HA_TLS_UNVERIFIED` once per process.
+   */
   rejectUnauthorized?: boolean;
-  /** Client certificate (PEM), for servers that ask for one. */
+  /**
+   * Check that the certificate names the server (`servername`, else the host). Default
+   * `true`; `false` keeps the chain check but accepts any name, and warns like
+   * `rejectUnauthorized: false`.
+   */
+  checkServerName?: boolean;
+  /** Client certificate chain (PEM), for servers that require one (mutual TLS). */
   cert?: string | Buffer;
   /** Client private key (PEM). */
   key?: string | Buffer;
+  /** Passphrase of an encrypted `key`. Never logged. */
+  passphrase?: string;
   /** Lowest TLS version accepted. Default `'TLSv1.2'` (Impala's own minimum). */
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
@@ -22,7 +34,12 @@ export type AuthOptions =
   /** Plain buffered transport, no SASL (Impala without LDAP/Kerberos). */
   | { mechanism: 'NOSASL' }
   /** SASL PLAIN (Impala with LDAP): user and password sent in the SASL exchange. */
-  | { mechanism: 'PLAIN'; username: string; password: string };
+  | { mechanism: 'PLAIN'; username: string; password: string }
+  /**
+   * SASL GSSAPI (Impala with `--principal`): Kerberos with the ticket in the default
+   * credential cache (`kinit`, `KRB5CCNAME`), needs the optional `kerberos` package.
+   */
+  | ({ mechanism: 'GSSAPI' } & KerberosTargetOptions);
 
 /** Options of one Thrift connection to one coordinator. */
 export interface ConnectionOptions {

@@ -1,5 +1,6 @@
 import { ConfigError, ErrorCode } from '../errors';
-import type { SimClusterOptions } from './types';
+import type { ServerTlsSettings } from './server/coordinator-server';
+import type { SimClusterOptions, SimKerberosOptions, SimTlsOptions } from './types';
 
 /** Defaults of {@link SimClusterOptions}. */
 export const SIM_CLUSTER_DEFAULTS = Object.freeze({
@@ -28,6 +29,8 @@ const KNOWN = new Set<string>([
   'errorWrapper',
   'engine',
   'startTimeoutMs',
+  'tls',
+  'kerberos',
 ]);
 
 /** Options with defaults applied and checked. */
@@ -44,6 +47,8 @@ export interface ResolvedClusterOptions {
   version: string;
   errorWrapper: boolean;
   startTimeoutMs: number;
+  tls: ServerTlsSettings | undefined;
+  kerberos: SimKerberosOptions | undefined;
 }
 
 function invalid(option: string, message: string): ConfigError {
@@ -108,5 +113,30 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
     version,
     errorWrapper: bool('errorWrapper', options.errorWrapper ?? d.errorWrapper),
     startTimeoutMs: ms('startTimeoutMs', options.startTimeoutMs ?? d.startTimeoutMs),
+    tls: options.tls === undefined ? undefined : tlsOptions(options.tls),
+    kerberos: options.kerberos === undefined ? undefined : kerberosOptions(options.kerberos),
   };
+}
+
+const isPem = (v: unknown): v is string | Buffer => (typeof v === 'string' && v.includes('-----BEGIN')) || (Buffer.isBuffer(v) && v.includes('-----BEGIN'));
+
+function tlsOptions(tls: SimTlsOptions): ServerTlsSettings {
+  if (typeof tls !== 'object' || tls === null) throw invalid('tls', 'must be an object { cert, key, passphrase?, ca?, requireClientCert? }');
+  // PEM text is checked by shape only: the contents are never echoed.
+  if (!isPem(tls.cert)) throw invalid('tls.cert', 'must be a PEM certificate (text or Buffer starting with -----BEGIN)');
+  if (!isPem(tls.key)) throw invalid('tls.key', 'must be a PEM private key (text or Buffer starting with -----BEGIN)');
+  if (tls.ca !== undefined && !isPem(tls.ca)) throw invalid('tls.ca', 'must be PEM CA certificates (text or Buffer starting with -----BEGIN)');
+  if (tls.passphrase !== undefined && typeof tls.passphrase !== 'string') throw invalid('tls.passphrase', 'must be a string (value not shown)');
+  const requireClientCert = tls.requireClientCert === undefined ? false : bool('tls.requireClientCert', tls.requireClientCert);
+  if (requireClientCert && tls.ca === undefined) throw invalid('tls.ca', 'is needed with requireClientCert: the CA that signs client certificates');
+  return { cert: tls.cert, key: tls.key, requireClientCert, ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }), ...(tls.ca === undefined ? {} : { ca: tls.ca }) };
+}
+
+function kerberosOptions(k: SimKerberosOptions): SimKerberosOptions {
+  if (typeof k !== 'object' || k === null) throw invalid('kerberos', 'must be an object { keytab, principal? }');
+  if (typeof k.keytab !== 'string' || k.keytab === '') throw invalid('kerberos.keytab', `must be the path of a keytab file, got ${JSON.stringify(k.keytab)}`);
+  if (k.principal !== undefined && (typeof k.principal !== 'string' || !/^[^/@\s]+\/[^/@\s]+@[^/@\s]+$/.test(k.principal))) {
+    throw invalid('kerberos.principal', `must look like service/host@REALM (impalad's --principal), got ${JSON.stringify(k.principal)}`);
+  }
+  return { keytab: k.keytab, ...(k.principal === undefined ? {} : { principal: k.principal }) };
 }

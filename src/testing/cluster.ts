@@ -7,6 +7,7 @@ import type { SqlEngine } from './engine/types';
 import { EngineGateway } from './engine-gateway';
 import { loadDuckDbEngine } from './load-engine';
 import { ProcessCoordinator } from './process/process-coordinator';
+import { gssAcceptorPath } from './server/gss-acceptor';
 import type { CoordinatorStats, SimCluster, SimClusterOptions, SimCoordinator } from './types';
 
 const debug = createDebug('impala-ha:sim');
@@ -29,6 +30,8 @@ type OwnedCoordinator = (LocalCoordinator | ProcessCoordinator) & SimCoordinator
  */
 export async function startCluster(options: SimClusterOptions = {}): Promise<SimCluster> {
   const resolved = resolveClusterOptions(options);
+  // Built (once per machine) before anything starts: child processes only load it.
+  const acceptorPath = resolved.kerberos === undefined ? undefined : await gssAcceptorPath();
   const ownsEngine = options.engine === undefined;
   const engine =
     options.engine ??
@@ -39,10 +42,10 @@ export async function startCluster(options: SimClusterOptions = {}): Promise<Sim
   const gateway = new EngineGateway(engine, resolved.coordinators);
   const coordinators: OwnedCoordinator[] = [];
   for (let index = 0; index < resolved.coordinators; index++) {
-    const settings = runtimeSettings(resolved, index);
+    const settings = runtimeSettings(resolved, index, acceptorPath);
     coordinators.push(resolved.processes ? new ProcessCoordinator(settings, gateway, resolved.startTimeoutMs) : new LocalCoordinator(settings, gateway));
   }
-  const cluster = new Cluster(coordinators, gateway, ownsEngine);
+  const cluster = new Cluster(coordinators, gateway, ownsEngine, clusterUrlSuffix(resolved));
   try {
     await Promise.all(coordinators.map((c) => c.start()));
   } catch (err) {
@@ -53,8 +56,10 @@ export async function startCluster(options: SimClusterOptions = {}): Promise<Sim
   return cluster;
 }
 
-function runtimeSettings(o: ResolvedClusterOptions, index: number): RuntimeSettings {
+function runtimeSettings(o: ResolvedClusterOptions, index: number, acceptorPath: string | undefined): RuntimeSettings {
   return {
+    ...(o.kerberos === undefined || acceptorPath === undefined ? {} : { kerberos: { ...o.kerberos, addonPath: acceptorPath } }),
+    ...(o.tls === undefined ? {} : { tls: o.tls }),
     index,
     host: o.host,
     port: o.basePort === undefined ? 0 : o.basePort + index,
@@ -66,20 +71,39 @@ function runtimeSettings(o: ResolvedClusterOptions, index: number): RuntimeSetti
   };
 }
 
+/**
+ * Scheme and parameters that make `cluster.url` match the cluster's security: `impalas`
+ * with TLS, `auth=gssapi` (and the principal's service and host) with Kerberos only.
+ */
+function clusterUrlSuffix(o: ResolvedClusterOptions): { scheme: string; query: string } {
+  const params: string[] = [];
+  if (o.kerberos !== undefined && o.users === undefined) {
+    params.push('auth=gssapi');
+    const m = o.kerberos.principal === undefined ? undefined : /^([^/]+)\/([^@]+)@/.exec(o.kerberos.principal);
+    if (m !== undefined && m !== null) {
+      if (m[1] !== 'impala') params.push(`krbServiceName=${encodeURIComponent(m[1]!)}`);
+      params.push(`krbHost=${encodeURIComponent(m[2]!)}`);
+    }
+  }
+  return { scheme: o.tls === undefined ? 'impala' : 'impalas', query: params.length === 0 ? '' : `?${params.join('&')}` };
+}
+
 class Cluster implements SimCluster {
   readonly coordinators: readonly OwnedCoordinator[];
   readonly #gateway: EngineGateway;
   readonly #ownsEngine: boolean;
+  readonly #urlSuffix: { scheme: string; query: string };
   #stopping: Promise<void> | undefined;
 
-  constructor(coordinators: OwnedCoordinator[], gateway: EngineGateway, ownsEngine: boolean) {
+  constructor(coordinators: OwnedCoordinator[], gateway: EngineGateway, ownsEngine: boolean, urlSuffix: { scheme: string; query: string }) {
     this.coordinators = Object.freeze([...coordinators]);
     this.#gateway = gateway;
     this.#ownsEngine = ownsEngine;
+    this.#urlSuffix = urlSuffix;
   }
 
   get url(): string {
-    return `impala://${this.coordinators.map((c) => c.address).join(',')}/default`;
+    return `${this.#urlSuffix.scheme}://${this.coordinators.map((c) => c.address).join(',')}/default${this.#urlSuffix.query}`;
   }
 
   get engine(): SqlEngine {

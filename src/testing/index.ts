@@ -22,6 +22,8 @@ export type {
   SimCluster,
   SimClusterOptions,
   SimCoordinator,
+  SimKerberosOptions,
+  SimTlsOptions,
 } from './types';
 export {
   SimSqlError,

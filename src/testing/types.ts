@@ -44,6 +44,45 @@ export interface SimClusterOptions {
   engine?: SqlEngine;
   /** Bound on starting one coordinator (listen; with `processes`, fork and handshake), in ms. Default 20000. */
   startTimeoutMs?: number;
+  /**
+   * TLS on every coordinator's port, like impalad with `--ssl_server_certificate`: the
+   * port then accepts only TLS (SASL, if any, runs inside it). Default: plain TCP.
+   */
+  tls?: SimTlsOptions;
+  /**
+   * Kerberos (SASL GSSAPI), like impalad with `--principal` and `--keytab_file`:
+   * coordinators accept GSSAPI with a real MIT acceptor over the keytab, including the
+   * RFC 4752 security-layer exchange (QOP auth), and close the socket without a reply
+   * when the ticket is not for a principal they accept. With `users` too, both PLAIN
+   * and GSSAPI are accepted. Needs a C compiler and libkrb5-dev once: the acceptor is a
+   * small addon compiled on first use. Default: no Kerberos.
+   */
+  kerberos?: SimKerberosOptions;
+}
+
+/** TLS settings of the simulated coordinators. */
+export interface SimTlsOptions {
+  /** Server certificate chain (PEM text). */
+  cert: string | Buffer;
+  /** Private key (PEM text). */
+  key: string | Buffer;
+  /** Passphrase of an encrypted `key`. */
+  passphrase?: string;
+  /** CA certificates (PEM) trusted for client certificates; needed with `requireClientCert`. */
+  ca?: string | Buffer;
+  /** Require a client certificate signed by `ca` (mutual TLS); a client without one fails the handshake. Default `false`. */
+  requireClientCert?: boolean;
+}
+
+/** Kerberos settings of the simulated coordinators. */
+export interface SimKerberosOptions {
+  /** Path of a keytab holding the service principal(s), e.g. from `kadmin ktadd`. */
+  keytab: string;
+  /**
+   * The one principal clients must target, like impalad's `--principal`
+   * (`impala/lb.example@REALM` behind a load balancer). Default: any principal in the keytab.
+   */
+  principal?: string;
 }
 
 /** Graceful shutdown timing (Impala's `--shutdown_grace_period_s` / `--shutdown_deadline_s`). */
@@ -158,7 +197,10 @@ export interface SimCoordinator {
 
 /** A running simulated Impala cluster. */
 export interface SimCluster {
-  /** `impala://127.0.0.1:p1,127.0.0.1:p2,.../default`. */
+  /**
+   * `impala://127.0.0.1:p1,127.0.0.1:p2,.../default`; `impalas://` with `tls`, and
+   * `?auth=gssapi` (with `krbHost` from `kerberos.principal`) with `kerberos` alone.
+   */
   readonly url: string;
   readonly coordinators: readonly SimCoordinator[];
   /** The shared SQL engine (e.g. to prepare tables); a DuckDB one unless `engine` was given. */

@@ -89,7 +89,6 @@ const ROWS: readonly Row[] = [
   { url: 'jdbc:impala://h/;DelegationUID=bob', code: UNSUPPORTED, message: /impersonation/ },
   { url: 'jdbc:hive2://zk1:2181,zk2:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2', code: UNSUPPORTED, message: /do not register in ZooKeeper/ },
   { url: 'jdbc:hive2://h:21050/;auth=jwt', code: UNSUPPORTED, message: /'auth=jwt' .* not supported/ },
-  { url: 'jdbc:hive2://h:21050/;twoWay=true', code: UNSUPPORTED, message: /two-way TLS/ },
   { url: 'jdbc:hive2://h:21050/;initFile=/tmp/init.sql', code: UNSUPPORTED, message: /initFile/ },
   { url: 'jdbc:hive2:///default', code: UNSUPPORTED, message: /embedded mode/ },
 ];

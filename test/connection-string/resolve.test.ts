@@ -251,7 +251,7 @@ describe('resolveOptions', () => {
         formatConnectionString(r, { omitDefaults: true, includePassword: true }),
         'impala://al%20ice:p%40ss%3A%2Fw@h1:21050,[fe80::1%25eth0]:21050/sales?tls=true&queryOptions.MEM_LIMIT=2g',
       );
-      assert.match(formatConnectionString(r), /\?protocol=hs2&httpPath=cliservice&auth=ldap&kerberosServiceName=impala&tls=true/);
+      assert.match(formatConnectionString(r), /\?protocol=hs2&httpPath=cliservice&auth=ldap&kerberosServiceName=impala&kerberosCanonicalizeHostName=none&tls=true&tlsRejectUnauthorized=true&tlsVerifyServerName=true&connectTimeoutMs/);
     });
 
     it('merges an options object with its url before writing', () => {

@@ -3,12 +3,17 @@ import type { AdmissionLimits } from '../hs2/admission-controller';
 import { CoordinatorService, type ServiceSettings, type ShutdownTiming } from '../hs2/coordinator-service';
 import { Hs2Handler } from '../hs2/hs2-handler';
 import { SimProcessor } from '../hs2/sim-processor';
-import { CoordinatorServer, type RequestProcessor, type RpcDelay } from '../server/coordinator-server';
+import { CoordinatorServer, type RequestProcessor, type RpcDelay, type ServerTlsSettings } from '../server/coordinator-server';
+import { KerberosAcceptor, type KerberosAcceptorSettings } from '../server/gssapi-mechanism';
 
 /** Everything one coordinator incarnation needs to start. */
 export interface RuntimeSettings extends ServiceSettings {
-  /** SASL PLAIN users (name → password); `undefined` = NOSASL. */
+  /** SASL PLAIN users (name → password); `undefined` = no PLAIN. */
   users: Record<string, string> | undefined;
+  /** SASL GSSAPI acceptor; `undefined` = no Kerberos. NOSASL when neither is set. */
+  kerberos?: KerberosAcceptorSettings | undefined;
+  /** TLS on the port; `undefined` = plain TCP. */
+  tls?: ServerTlsSettings | undefined;
 }
 
 /** How long a restart retries its port while the previous incarnation still holds it, in ms. */
@@ -42,14 +47,17 @@ export class CoordinatorRuntime {
   constructor(settings: RuntimeSettings, engine: EngineAccess, onChange: () => void, onExit: () => void) {
     this.#onChange = onChange;
     this.#onExit = onExit;
-    // The service gets no passwords: they stay inside the SASL negotiator.
-    const { users: passwords, ...serviceSettings } = settings;
+    // The service gets no passwords or keys: they stay inside the SASL negotiator and TLS.
+    const { users: passwords, kerberos, tls, ...serviceSettings } = settings;
     this.#service = new CoordinatorService(serviceSettings, engine, onChange);
     const users = passwords === undefined ? undefined : new Map(Object.entries(passwords));
+    // Acquired here so a bad keytab fails the start, not every connection.
+    const acceptor = kerberos === undefined ? undefined : new KerberosAcceptor(kerberos);
     this.#server = new CoordinatorServer({
       host: settings.host,
       port: settings.port,
-      users,
+      sasl: users === undefined && acceptor === undefined ? undefined : { users, kerberos: acceptor },
+      tls,
       processorFor: (socket) => {
         onChange();
         return new SimProcessor(new Hs2Handler(this.#service, socket)) as unknown as RequestProcessor;

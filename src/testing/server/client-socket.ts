@@ -1,7 +1,10 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { MalformedRequestError, MAX_REQUEST_BYTES, nextRequest } from './request-splitter';
-import { SaslPlainNegotiator } from './sasl-negotiator';
+import createDebug from 'debug';
+import { SaslNegotiator, type NegotiationStep, type SaslServerConfig } from './sasl-negotiator';
+
+const debug = createDebug('impala-ha:sim');
 
 /** What a socket needs from its server for each request. */
 export interface RequestHost {
@@ -21,7 +24,8 @@ let nextSocketId = 1;
 const END_AFTER_REPLY_MS = 1000;
 
 /**
- * One accepted client connection: optional SASL PLAIN handshake, then Thrift
+ * One accepted client connection (TCP, or TLS once its handshake is done): optional
+ * SASL handshake (PLAIN or GSSAPI), then Thrift
  * requests handled strictly one at a time (Impala serves each connection from one
  * thread, so a second request waits for the first reply). Replies are framed with a
  * 4-byte length after SASL, unframed otherwise.
@@ -40,7 +44,9 @@ export class ClientSocket {
   /** `performance.now()` of the last byte read or written. */
   lastActivityAt = performance.now();
   readonly #host: RequestHost;
-  readonly #sasl: SaslPlainNegotiator | undefined;
+  readonly #sasl: SaslNegotiator | undefined;
+  /** The TCP socket under a TLS one (resets act on it). */
+  readonly #raw: Socket;
   #negotiating: boolean;
   /** Thrift stream bytes not yet consumed (after unframing). */
   #stream: Buffer = Buffer.alloc(0);
@@ -52,10 +58,15 @@ export class ClientSocket {
   #closed = false;
   #endAfterReply = false;
 
-  constructor(socket: Socket, host: RequestHost, users: ReadonlyMap<string, string> | undefined, held: boolean) {
+  /**
+   * @param sasl Mechanisms offered; undefined = NOSASL.
+   * @param raw The TCP socket when `socket` is a TLS socket over it.
+   */
+  constructor(socket: Socket, host: RequestHost, sasl: SaslServerConfig | undefined, held: boolean, raw: Socket = socket) {
     this.socket = socket;
+    this.#raw = raw;
     this.#host = host;
-    this.#sasl = users === undefined ? undefined : new SaslPlainNegotiator(users);
+    this.#sasl = sasl === undefined ? undefined : new SaslNegotiator(sasl);
     this.#negotiating = this.#sasl !== undefined;
     this.#held = held;
     socket.setNoDelay(true);
@@ -91,7 +102,10 @@ export class ClientSocket {
 
   /** Like kill -9: the peer sees ECONNRESET. */
   reset(): void {
-    if (!this.#closed) this.socket.resetAndDestroy();
+    if (this.#closed) return;
+    // Only a TCP handle can send a reset; under TLS that is the raw socket.
+    this.#raw.resetAndDestroy();
+    if (this.#raw !== this.socket) this.socket.destroy();
   }
 
   /**
@@ -124,12 +138,18 @@ export class ClientSocket {
   }
 
   #negotiate(chunk: Buffer): void {
-    const step = this.#sasl!.feed(chunk);
+    let step: NegotiationStep = this.#sasl!.feed(chunk);
+    // Challenges go out one by one; the client answers each before sending more.
+    while (step.kind === 'reply') {
+      this.#write(step.reply);
+      step = this.#sasl!.feed(Buffer.alloc(0));
+    }
     switch (step.kind) {
       case 'continue':
         return;
       case 'close':
         // Impala closes without a frame when the mechanism rejects the credentials.
+        debug('connection %d: SASL authentication refused: %s', this.id, step.reason);
         this.socket.destroy();
         return;
       case 'reject':

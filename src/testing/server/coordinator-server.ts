@@ -1,7 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import * as tls from 'node:tls';
 import { TBinaryProtocol, TBufferedTransport, TFramedTransport } from 'thrift';
 import { ClientSocket, type RequestHost } from './client-socket';
+import type { SaslServerConfig } from './sasl-negotiator';
 
 /** The generated Processor's shape: reads one request, writes one reply and flushes it. */
 export interface RequestProcessor {
@@ -10,6 +12,20 @@ export interface RequestProcessor {
 
 /** Per-RPC delay: all methods, or one named method. */
 export type RpcDelay = number | { method?: string; ms: number };
+
+/** TLS of a coordinator's port, like impalad's `--ssl_server_certificate` / `--ssl_private_key`. */
+export interface ServerTlsSettings {
+  /** Certificate chain (PEM). */
+  readonly cert: string | Buffer;
+  /** Private key (PEM). */
+  readonly key: string | Buffer;
+  /** Passphrase of an encrypted key. */
+  readonly passphrase?: string | undefined;
+  /** CAs trusted for client certificates (PEM). */
+  readonly ca?: string | Buffer | undefined;
+  /** Ask every client for a certificate and refuse the handshake without a valid one. */
+  readonly requireClientCert: boolean;
+}
 
 
 /**
@@ -23,7 +39,13 @@ export type RpcDelay = number | { method?: string; ms: number };
 export class CoordinatorServer implements RequestHost {
   readonly host: string;
   #port: number;
-  readonly #users: ReadonlyMap<string, string> | undefined;
+  readonly #sasl: SaslServerConfig | undefined;
+  /** Does the TLS handshakes; it never listens itself (our TCP server hands it sockets). */
+  readonly #tls: tls.Server | undefined;
+  /** TCP sockets in their TLS handshake, by remote port (so kill() resets them too). */
+  readonly #handshaking = new Map<string, Socket>();
+  /** TCP connections accepted while hung, whose TLS handshake waits for resume(). */
+  #heldHandshakes: Socket[] = [];
   readonly #processorFor: (socket: ClientSocket) => RequestProcessor;
   readonly #onClosed: (socket: ClientSocket) => void;
   readonly #sockets = new Set<ClientSocket>();
@@ -40,13 +62,17 @@ export class CoordinatorServer implements RequestHost {
   constructor(options: {
     host: string;
     port: number;
-    users: ReadonlyMap<string, string> | undefined;
+    /** SASL mechanisms offered; undefined = NOSASL. */
+    sasl: SaslServerConfig | undefined;
+    /** TLS on the port; undefined = plain TCP. */
+    tls?: ServerTlsSettings | undefined;
     processorFor: (socket: ClientSocket) => RequestProcessor;
     onClosed: (socket: ClientSocket) => void;
   }) {
     this.host = options.host;
     this.#port = options.port;
-    this.#users = options.users;
+    this.#sasl = options.sasl;
+    this.#tls = options.tls === undefined ? undefined : this.#tlsServer(options.tls);
     this.#processorFor = options.processorFor;
     this.#onClosed = options.onClosed;
   }
@@ -100,9 +126,49 @@ export class CoordinatorServer implements RequestHost {
       raw.resetAndDestroy();
       return;
     }
-    const socket = new ClientSocket(raw, this, this.#users, this.#hung);
-    this.#sockets.add(socket);
-    this.#processors.set(socket, this.#processorFor(socket));
+    if (this.#tls !== undefined) {
+      raw.on('error', () => undefined);
+      const key = `${raw.remoteAddress}:${raw.remotePort}`;
+      this.#handshaking.set(key, raw);
+      raw.once('close', () => this.#handshaking.delete(key));
+      // A hung coordinator does not even answer the TLS handshake until resumed.
+      if (this.#hung) this.#heldHandshakes.push(raw);
+      else this.#tls.emit('connection', raw);
+      return;
+    }
+    this.#serve(raw, raw);
+  }
+
+  #serve(socket: Socket, raw: Socket): void {
+    const client = new ClientSocket(socket, this, this.#sasl, this.#hung, raw);
+    this.#sockets.add(client);
+    this.#processors.set(client, this.#processorFor(client));
+  }
+
+  #tlsServer(settings: ServerTlsSettings): tls.Server {
+    const server = tls.createServer({
+      cert: settings.cert,
+      key: settings.key,
+      ...(settings.passphrase === undefined ? {} : { passphrase: settings.passphrase }),
+      ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+      requestCert: settings.requireClientCert,
+      rejectUnauthorized: settings.requireClientCert,
+      // Impala's --ssl_minimum_version default.
+      minVersion: 'TLSv1.2',
+    });
+    server.on('secureConnection', (secure: tls.TLSSocket) => {
+      const key = `${secure.remoteAddress}:${secure.remotePort}`;
+      const raw = this.#handshaking.get(key);
+      this.#handshaking.delete(key);
+      if (raw === undefined || this.#stopped) {
+        secure.destroy();
+        return;
+      }
+      this.#serve(secure, raw);
+    });
+    // A failed handshake (untrusted peer, missing client certificate) just ends that connection.
+    server.on('tlsClientError', (_err, socket) => socket.destroy());
+    return server;
   }
 
   handle(message: Buffer, _method: string, socket: ClientSocket): Promise<Buffer> {
@@ -145,6 +211,7 @@ export class CoordinatorServer implements RequestHost {
   resume(): void {
     this.#hung = false;
     for (const s of this.#sockets) s.release();
+    for (const raw of this.#heldHandshakes.splice(0)) if (!raw.destroyed) this.#tls?.emit('connection', raw);
   }
 
   /**
@@ -206,6 +273,9 @@ export class CoordinatorServer implements RequestHost {
       // A held socket must not keep its bytes: the process they belonged to is gone.
       closeSocket(s);
     }
+    for (const raw of this.#handshaking.values()) raw.resetAndDestroy();
+    this.#handshaking.clear();
+    this.#heldHandshakes = [];
     await closed;
   }
 }
