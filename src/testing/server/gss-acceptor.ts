@@ -26,9 +26,9 @@ const BUILD_TIMEOUT_MS = 120_000;
 
 const SOURCE_NAME = 'gss-acceptor.c';
 
-/** The C source: next to the compiled code's folder under tsx, under `src/` in the package. */
+/** The C source: in `src/testing/native/` (tsx) or its copy in `dist/src/testing/native/` (the build puts it there). */
 function sourcePath(): string {
-  const candidates = [path.join(__dirname, '..', 'native', SOURCE_NAME), path.join(__dirname, '..', '..', '..', '..', 'src', 'testing', 'native', SOURCE_NAME)];
+  const candidates = [path.join(__dirname, '..', 'native', SOURCE_NAME)];
   const found = candidates.find((p) => fs.existsSync(p));
   if (found === undefined) throw unavailable(`its source ${SOURCE_NAME} is missing (looked in ${candidates.join(', ')})`);
   return found;
