@@ -26,6 +26,16 @@ export type Expr = (
   | { readonly kind: 'slot'; readonly path: readonly string[] }
   | { readonly kind: 'arith'; readonly op: ArithOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'bitnot'; readonly operand: Expr }
+  | {
+      readonly kind: 'interval';
+      readonly op: '+' | '-';
+      readonly operand: Expr;
+      readonly amount: Expr;
+      /** The unit as written (`day`, `DAYS`): Impala prints it back as is. */
+      readonly unit: string;
+      /** `INTERVAL n unit + ts` rather than `ts + INTERVAL n unit`. */
+      readonly intervalFirst: boolean;
+    }
   | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'and' | 'or'; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'not'; readonly operand: Expr }

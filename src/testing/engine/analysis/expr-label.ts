@@ -65,6 +65,10 @@ function bareSql(e: Expr): string {
       return `${exprSql(e.left)} ${e.op} ${exprSql(e.right)}`;
     case 'bitnot':
       return `~${exprSql(e.operand)}`;
+    case 'interval': {
+      const interval = `INTERVAL ${exprSql(e.amount)} ${e.unit}`;
+      return e.intervalFirst ? `${interval} + ${exprSql(e.operand)}` : `${exprSql(e.operand)} ${e.op} ${interval}`;
+    }
     case 'and':
     case 'or':
       return `${exprSql(e.left)} ${e.kind.toUpperCase()} ${exprSql(e.right)}`;

@@ -29,7 +29,7 @@ const LIKE_WORDS = new Set<string>(['LIKE', 'ILIKE', 'RLIKE', 'REGEXP', 'IREGEXP
 const NOT_OPERANDS = new Set([
   'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'UNION', 'EXCEPT', 'INTERSECT', 'AS', 'AND', 'OR',
   'NOT', 'IS', 'IN', 'BETWEEN', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP', 'IREGEXP', 'THEN', 'WHEN', 'ELSE', 'END', 'ON',
-  'JOIN', 'SELECT', 'DISTINCT', 'ALL', 'EXISTS', 'INTERVAL', 'OVER', 'BY', 'WITH', 'VALUES', 'USING',
+  'JOIN', 'SELECT', 'DISTINCT', 'ALL', 'EXISTS', 'OVER', 'BY', 'WITH', 'VALUES', 'USING',
 ]);
 
 function fail(t: Token | undefined): never {
@@ -107,8 +107,24 @@ function parseAdditive(cur: TokenCursor): Expr {
     const op = cur.isSymbol('+') ? '+' : cur.isSymbol('-') ? '-' : undefined;
     if (op === undefined) return left;
     cur.next();
-    left = { kind: 'arith', op, left, right: parseMultiplicative(cur), parens: false };
+    if (cur.acceptWord('INTERVAL')) {
+      const [amount, unit] = intervalTail(cur);
+      left = { kind: 'interval', op, operand: left, amount, unit, intervalFirst: false, parens: false };
+    } else {
+      left = { kind: 'arith', op, left, right: parseMultiplicative(cur), parens: false };
+    }
   }
+}
+
+const TIME_UNITS = new Set(['YEAR', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'MICROSECOND', 'NANOSECOND']);
+
+/** `n unit` after INTERVAL (TimestampArithmeticExpr). */
+function intervalTail(cur: TokenCursor): [Expr, string] {
+  const amount = parseMultiplicative(cur);
+  const unit = cur.peek();
+  if (unit?.kind !== 'word' || !TIME_UNITS.has(unit.value.replace(/S$/, ''))) fail(unit);
+  cur.next();
+  return [amount, unit.text];
 }
 
 function parseMultiplicative(cur: TokenCursor): Expr {
@@ -177,6 +193,13 @@ function parsePrimary(cur: TokenCursor): Expr {
       return parseCast(cur);
     case 'CASE':
       return parseCase(cur);
+    case 'INTERVAL': {
+      // INTERVAL n unit + ts
+      cur.next();
+      const [amount, unit] = intervalTail(cur);
+      if (!cur.acceptSymbol('+')) fail(cur.peek());
+      return { kind: 'interval', op: '+', operand: parseMultiplicative(cur), amount, unit, intervalFirst: true, parens: false };
+    }
     case 'DATE': {
       const s = cur.peek(1);
       if (s?.kind !== 'string') break;

@@ -76,6 +76,8 @@ export class ExprTyper {
         const type = x.type.name === 'NULL' ? T.INT : x.type;
         return { type, sql: `(~${castTo(x, type).sql})`, exact: false, constant: x.constant };
       }
+      case 'interval':
+        return this.#interval(e);
       case 'compare':
         return this.#compare(e.op, [e.left, e.right]);
       case 'and':
@@ -166,6 +168,19 @@ export class ExprTyper {
     const otherwise = e.otherwise === undefined ? '' : ` ELSE ${(results.at(-1) as Typed).sql}`;
     const all = [...whens, ...results, ...(operand === undefined ? [] : [operand])];
     return { type, sql: `(CASE${operand === undefined ? '' : ` ${operand.sql}`}${arms}${otherwise} END)`, exact: results.every((r) => r.exact), constant: all.every((x) => x.constant) };
+  }
+
+  /** `ts +/- INTERVAL n unit` (TimestampArithmeticExpr): TIMESTAMP, or DATE for a DATE and whole days or more. */
+  #interval(e: Extract<Expr, { kind: 'interval' }>): Typed {
+    const unit = e.unit.toUpperCase().replace(/S$/, '');
+    const operand = this.type(e.operand);
+    const amount = this.type(e.amount);
+    if (!isIntegerType(amount.type) || unit === 'NANOSECOND') throw new Unsupported('interval amount or unit');
+    const dateUnit = unit === 'YEAR' || unit === 'MONTH' || unit === 'WEEK' || unit === 'DAY';
+    const type = operand.type.name === 'DATE' && dateUnit ? T.DATE : T.TIMESTAMP;
+    if (operand.type.name !== 'DATE' && operand.type.name !== 'TIMESTAMP' && operand.type.name !== 'STRING') throw new Unsupported('interval operand');
+    const base = this.cast(operand, type).sql;
+    return { type, sql: `CAST((${base} ${e.op} INTERVAL (${this.cast(amount, T.BIGINT).sql}) ${unit}) AS ${duckTypeSql(type)})`, exact: true, constant: operand.constant && amount.constant };
   }
 
   #arith(e: Extract<Expr, { kind: 'arith' }>): Typed {
