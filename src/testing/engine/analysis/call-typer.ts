@@ -14,7 +14,7 @@ import type { Expr } from './expr-ast';
 import { exprSql } from './expr-label';
 import { Unsupported } from './expr-parser';
 import type { ExprTyper, Typed } from './expr-typer';
-import { adjustedDecimal, decimal, duckTypeSql, isDecimal, isNumericType, isStringType, MAX_PRECISION, minResolutionDecimal, T, typeSql, type ImpalaType } from './impala-type';
+import { adjustedDecimal, decimal, duckTypeSql, isDecimal, isNumericType, isStringType, matchesType, MAX_PRECISION, minResolutionDecimal, T, typeSql, type ImpalaType } from './impala-type';
 import { compatibleType, maxResolutionType } from './type-rules';
 
 type Call = Extract<Expr, { kind: 'call' }>;
@@ -43,7 +43,8 @@ export function typeCall(e: Call, typer: ExprTyper): Typed {
   if (ranking !== undefined || ['lag', 'lead', 'first_value', 'last_value'].includes(e.name)) {
     if (e.over === undefined) throw new Unsupported(`${e.name} without OVER`);
     const args = e.args.map((a) => typer.type(a));
-    const type = ranking ?? (args[0] as Typed | undefined)?.type;
+    const arg = (args[0] as Typed | undefined)?.type;
+    const type = ranking ?? (arg === undefined ? undefined : valueType(arg));
     if (type === undefined || type.name === 'NULL') throw new Unsupported(`${e.name} argument`);
     return withWindow(e, typer, typed(type, `${e.name}(${args.map((a) => a.sql).join(', ')})`));
   }
@@ -53,6 +54,11 @@ export function typeCall(e: Call, typer: ExprTyper): Typed {
     return { type: T.STRING, sql: duckString(arg.type.name === 'NULL' ? 'BOOLEAN' : typeSql(arg.type)), exact: true, constant: true };
   }
   return scalar(e, typer);
+}
+
+/** The result type of MIN/MAX and the analytic value functions: their argument's, CHAR/VARCHAR as STRING. */
+function valueType(t: ImpalaType): ImpalaType {
+  return t.name === 'CHAR' || t.name === 'VARCHAR' ? T.STRING : t;
 }
 
 function withWindow(e: Call, typer: ExprTyper, t: Typed): Typed {
@@ -85,7 +91,8 @@ function aggregate(e: Call, typer: ExprTyper): Typed {
     }
     case 'min':
     case 'max':
-      return typed(x.type, `${e.name}(${distinct}${x.sql})`);
+      // BuiltinsDb registers no CHAR/VARCHAR overloads: those arguments are promoted to STRING.
+      return typed(valueType(x.type), `${e.name}(${distinct}${x.sql})`);
     case 'ndv':
       return typed(T.BIGINT, `approx_count_distinct(${x.sql})`);
     case 'group_concat': {
@@ -141,7 +148,8 @@ function scalar(e: Call, typer: ExprTyper): Typed {
   const wildcard = wildcardDecimal(sig, args);
   const cast = args.map((a, i) => {
     const param = parameterType(sig, i);
-    return typer.cast(a, param.precision === -1 ? (wildcard ?? decimal(9, 0)) : param);
+    const to = param.precision === -1 ? (wildcard ?? decimal(9, 0)) : param;
+    return matchesType(a.type, to) ? a : typer.cast(a, to);
   });
   let type = sig.ret;
   if (type.precision === -1) {
