@@ -46,7 +46,8 @@ interface ItemResult {
   readonly columns: ReadonlyArray<{ label: string | undefined; typed: Typed | undefined; type: ImpalaType | undefined }>;
 }
 
-type Operand = { kind: 'select'; items: ItemResult[] } | { kind: 'nested'; columns: OutputColumn[] };
+/** `aliases`: items are spliced with `AS label` (not in VALUES rows, where DuckDB takes none). */
+type Operand = { kind: 'select'; items: ItemResult[]; aliases: boolean } | { kind: 'nested'; columns: OutputColumn[] };
 
 /** Splits `[start, end)` at commas outside parentheses. */
 function splitCommas(cur: TokenCursor, start: number, end: number): Array<[number, number]> {
@@ -115,7 +116,7 @@ export class QueryAnalyzer {
     let from = i;
     for (;;) {
       const op = findWord(cur, from, end, SET_OPS);
-      operands.push(this.#operand(from, op, ctes));
+      operands.push(...this.#operand(from, op, ctes));
       if (op >= end) break;
       from = op + 1;
       if (isWord(cur.sig[from], 'ALL') || isWord(cur.sig[from], 'DISTINCT')) from++;
@@ -123,14 +124,31 @@ export class QueryAnalyzer {
     return this.#combine(operands);
   }
 
-  #operand(start: number, end: number, ctes: ReadonlyMap<string, readonly ScopeColumn[] | undefined>): Operand {
+  #operand(start: number, end: number, ctes: ReadonlyMap<string, readonly ScopeColumn[] | undefined>): Operand[] {
     const cur = this.#cur;
     if (isSymbol(cur.sig[start], '(')) {
       const close = closingParen(cur, start, end);
-      return { kind: 'nested', columns: this.query(start + 1, close, ctes) };
+      return [{ kind: 'nested', columns: this.query(start + 1, close, ctes) }];
     }
+    if (isWord(cur.sig[start], 'VALUES')) return this.#values(start + 1, end);
     if (!isWord(cur.sig[start], 'SELECT')) throw new Unsupported('query operand');
-    return { kind: 'select', items: this.#select(start, end, ctes) };
+    return [{ kind: 'select', items: this.#select(start, end, ctes), aliases: true }];
+  }
+
+  /** `VALUES (row), (row)...`: Impala analyzes it as a UNION ALL of one-row selects. */
+  #values(start: number, end: number): Operand[] {
+    const cur = this.#cur;
+    const typer = new ExprTyper({ column: () => this.#unknown('column in VALUES'), window: () => this.#unknown('window in VALUES') });
+    const rows: Operand[] = [];
+    for (const [a, b] of splitCommas(cur, start, findWord(cur, start, end, new Set(['ORDER', 'LIMIT', 'OFFSET'])))) {
+      if (!isSymbol(cur.sig[a], '(') || closingParen(cur, a, b) !== b - 1) throw new Unsupported('VALUES row');
+      rows.push({ kind: 'select', items: splitCommas(cur, a + 1, b - 1).map(([x, y]) => this.#item(x, y, new Scope([]), typer)), aliases: false });
+    }
+    return rows;
+  }
+
+  #unknown(what: string): never {
+    throw new Unsupported(what);
   }
 
   /** Types the columns across set-operation operands and splices the select items. */
@@ -151,7 +169,8 @@ export class QueryAnalyzer {
         const type = types[k];
         k += it.columns.length;
         if (it.item?.kind !== 'expr' || only?.typed === undefined || type === undefined || only.label === undefined) continue;
-        this.splices.push({ start: it.start, end: it.end, sql: `${finalSql(only.typed, type)} AS ${duckIdent(only.label)}` });
+        const sql = finalSql(only.typed, type);
+        this.splices.push({ start: it.start, end: it.end, sql: o.aliases ? `${sql} AS ${duckIdent(only.label)}` : sql });
       }
     }
     return (perOperand[0] as OutputColumn[]).map((c, k) => ({ label: c.label, type: types[k] }));
