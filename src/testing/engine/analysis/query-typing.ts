@@ -6,14 +6,14 @@
  *
  * @internal
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
 import { rewriteTokens } from '../dialect-rewrite';
 import type { PlanEnv } from '../plan-types';
-import { duckString } from '../sql-lexer';
+import { duckIdent } from '../sql-lexer';
 import { findTableReferences } from '../statement-scan';
 import { qualify, type TokenCursor } from '../token-cursor';
 import { Unsupported } from './expr-parser';
-import { parseTypeText } from './impala-type';
+import { decimal, MAX_PRECISION, parseTypeText, T, type ImpalaType } from './impala-type';
 import { QueryAnalyzer, type OutputColumn, type Splice } from './query-analyzer';
 import type { ScopeColumn } from './query-scope';
 
@@ -25,25 +25,51 @@ export interface TypedQuery {
   readonly columns: readonly OutputColumn[];
 }
 
-/** Columns of the catalog tables a query reads, from DuckDB with Impala's declared types laid over. */
+/** Impala's type for a DuckDB column type; undefined for types Impala lacks (unsigned, nested, TIME...). */
+function impalaTypeOfDuck(type: DuckDBType): ImpalaType | undefined {
+  switch (type.typeId) {
+    case DuckDBTypeId.DECIMAL:
+      return decimal(type.width, type.scale);
+    case DuckDBTypeId.HUGEINT:
+      return decimal(MAX_PRECISION, 0);
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+      return T.TIMESTAMP;
+    default:
+      return parseTypeText(type.toString());
+  }
+}
+
+/**
+ * Columns of the catalog tables a query reads: names and types from DuckDB (a
+ * prepared `SELECT *`, much cheaper than scanning `duckdb_columns()`), with
+ * Impala's declared types laid over where the catalog has them.
+ */
 async function loadColumns(conn: DuckDBConnection, cur: TokenCursor, start: number, env: PlanEnv): Promise<Map<string, ScopeColumn[]>> {
-  const names = new Map<string, { db: string; name: string }>();
+  const tables = new Map<string, ScopeColumn[]>();
   for (const ref of findTableReferences(cur.sig.slice(start))) {
     const q = qualify(ref.table, env.database);
-    names.set(`${q.db}.${q.name}`, q);
-  }
-  const tables = new Map<string, ScopeColumn[]>();
-  if (names.size === 0) return tables;
-  const where = [...names.values()].map((q) => `(lower(schema_name) = ${duckString(q.db)} AND lower(table_name) = ${duckString(q.name)})`).join(' OR ');
-  const result = await conn.run(
-    `SELECT lower(schema_name), lower(table_name), lower(column_name), data_type FROM duckdb_columns() WHERE database_name = current_database() AND (${where}) ORDER BY column_index`,
-  );
-  for (const [db, table, column, dataType] of (await result.getRows()) as Array<[string, string, string, string]>) {
-    const key = `${db}.${table}`;
-    const declared = env.view.table(db, table)?.columns.find((c) => c.name === column)?.type;
-    const list = tables.get(key) ?? [];
-    list.push({ name: column, type: parseTypeText(declared ?? dataType) });
-    tables.set(key, list);
+    const key = `${q.db}.${q.name}`;
+    if (tables.has(key)) continue;
+    let prepared: DuckDBPreparedStatement;
+    try {
+      prepared = await conn.prepare(`SELECT * FROM ${duckIdent(q.db)}.${duckIdent(q.name)}`);
+    } catch {
+      continue;
+    }
+    try {
+      const declared = env.view.table(q.db, q.name)?.columns ?? [];
+      const columns: ScopeColumn[] = [];
+      for (let i = 0; i < prepared.columnCount; i++) {
+        const name = prepared.columnName(i).toLowerCase();
+        const text = declared.find((c) => c.name === name)?.type;
+        columns.push({ name, type: text === undefined ? impalaTypeOfDuck(prepared.columnType(i)) : parseTypeText(text) });
+      }
+      tables.set(key, columns);
+    } finally {
+      prepared.destroySync();
+    }
   }
   return tables;
 }
