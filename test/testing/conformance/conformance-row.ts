@@ -31,8 +31,16 @@ export interface ConformanceRow {
   /** Text the error detail contains (the statement must fail). */
   readonly error?: string;
   readonly source: SourceNote;
-  /** Why, when the row needs explaining (required for `unsure`). */
+  /** Why, when the row needs explaining (required for `unsure` and `fallback` rows). */
   readonly note?: string;
+  /**
+   * Set when the simulator knowingly does not model this statement and answers
+   * with DuckDB's types or labels instead: what it answers today. `types`,
+   * `labels`, `values` above still document Impala's answer; the runner checks
+   * the simulator against this, so the row flips (and must be updated) when the
+   * gap is closed.
+   */
+  readonly fallback?: { readonly types?: readonly string[]; readonly labels?: readonly string[] };
 }
 
 /** A group of rows with the statements that prepare their tables. */

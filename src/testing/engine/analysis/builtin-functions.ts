@@ -55,6 +55,7 @@ const SIGNATURES = [
   'from_unixtime: STRING(BIGINT)',
   'from_unixtime: STRING(BIGINT, STRING)',
   'now, current_timestamp: TIMESTAMP()',
+  'to_date: STRING(TIMESTAMP)',
   'days_add, date_add, adddate, days_sub, date_sub, subdate, months_add, add_months, months_sub, years_add, years_sub, weeks_add, weeks_sub, hours_add, hours_sub, minutes_add, minutes_sub, seconds_add, seconds_sub: TIMESTAMP(TIMESTAMP, INT)',
   'days_add, date_add, adddate, days_sub, date_sub, subdate, months_add, add_months, months_sub, years_add, years_sub, weeks_add, weeks_sub, hours_add, hours_sub, minutes_add, minutes_sub, seconds_add, seconds_sub: TIMESTAMP(TIMESTAMP, BIGINT)',
   'year, month, dayofweek, day, dayofmonth, dayofyear, weekofyear: INT(DATE)',

@@ -179,6 +179,7 @@ const EMIT: Readonly<Record<string, Emit>> = {
   now: () => 'CAST(current_timestamp AS TIMESTAMP)',
   current_timestamp: () => 'CAST(current_timestamp AS TIMESTAMP)',
   current_date: () => 'current_date',
+  to_date: (a) => `CAST(CAST(${a[0]} AS DATE) AS VARCHAR)`,
   ...Object.fromEntries(
     (
       [

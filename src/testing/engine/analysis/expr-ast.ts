@@ -38,6 +38,8 @@ export type Expr = (
     }
   | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'and' | 'or'; readonly left: Expr; readonly right: Expr }
+  /** `a || b`: OR of booleans, concat of anything else (CompoundVerticalBarExpr). */
+  | { readonly kind: 'bars'; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'not'; readonly operand: Expr }
   | { readonly kind: 'is-null'; readonly operand: Expr; readonly negated: boolean }
   | { readonly kind: 'between'; readonly operand: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean }

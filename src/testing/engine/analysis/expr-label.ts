@@ -72,6 +72,8 @@ function bareSql(e: Expr): string {
     case 'and':
     case 'or':
       return `${exprSql(e.left)} ${e.kind.toUpperCase()} ${exprSql(e.right)}`;
+    case 'bars':
+      return `${exprSql(e.left)} || ${exprSql(e.right)}`;
     case 'not':
       return `NOT ${exprSql(e.operand)}`;
     case 'is-null':

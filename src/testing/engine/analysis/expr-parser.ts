@@ -43,8 +43,11 @@ export function parseExpr(cur: TokenCursor): Expr {
 
 function parseOr(cur: TokenCursor): Expr {
   let left = parseAnd(cur);
-  while (cur.acceptWord('OR')) left = { kind: 'or', left, right: parseAnd(cur), parens: false };
-  return left;
+  for (;;) {
+    if (cur.acceptWord('OR')) left = { kind: 'or', left, right: parseAnd(cur), parens: false };
+    else if (cur.acceptSymbol('||')) left = { kind: 'bars', left, right: parseAnd(cur), parens: false };
+    else return left;
+  }
 }
 
 function parseAnd(cur: TokenCursor): Expr {

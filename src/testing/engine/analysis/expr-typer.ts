@@ -85,6 +85,12 @@ export class ExprTyper {
         const [l, r] = [this.#boolean(e.left), this.#boolean(e.right)];
         return { type: T.BOOLEAN, sql: `(${l.sql} ${e.kind.toUpperCase()} ${r.sql})`, exact: true, constant: l.constant && r.constant };
       }
+      case 'bars': {
+        const [l, r] = [this.type(e.left), this.type(e.right)];
+        const logical = (t: Typed): boolean => t.type.name === 'BOOLEAN' || t.type.name === 'NULL';
+        if (logical(l) && logical(r)) return { type: T.BOOLEAN, sql: `(${l.sql} OR ${r.sql})`, exact: true, constant: l.constant && r.constant };
+        return this.type({ kind: 'call', name: 'concat', args: [e.left, e.right], star: false, distinct: false, over: undefined, parens: false });
+      }
       case 'not': {
         const x = this.#boolean(e.operand);
         return { type: T.BOOLEAN, sql: `(NOT ${x.sql})`, exact: true, constant: x.constant };
