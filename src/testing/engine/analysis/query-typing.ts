@@ -97,6 +97,8 @@ function spliceSql(cur: TokenCursor, start: number, splices: readonly Splice[]):
  * @throws SimSqlError - Impala's AnalysisException for mistakes Impala refuses at analysis.
  */
 export async function typeQuery(conn: DuckDBConnection, cur: TokenCursor, start: number, env: PlanEnv): Promise<TypedQuery | undefined> {
+  // The analyzer moves the statement's cursor; planners after it expect it where it was.
+  const saved = cur.pos;
   try {
     const tables = await loadColumns(conn, cur, start, env);
     const analyzer = new QueryAnalyzer(cur, (db, table) => tables.get(`${db}.${table}`), env.database);
@@ -105,5 +107,7 @@ export async function typeQuery(conn: DuckDBConnection, cur: TokenCursor, start:
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
     throw err;
+  } finally {
+    cur.pos = saved;
   }
 }
