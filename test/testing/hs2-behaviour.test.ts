@@ -47,7 +47,7 @@ describe('simulator: Impala HS2 behaviour over a real socket', function () {
         T.TOpenSessionResp,
       );
       assert.equal(resp.serverProtocolVersion, T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V5);
-      const op = await client.execute(resp.sessionHandle!, "SELECT 7 AS i, CAST(NULL AS STRING) AS n, 'x' AS s");
+      const op = await client.execute(resp.sessionHandle!, "SELECT CAST(7 AS INT) AS i, CAST(NULL AS STRING) AS n, 'x' AS s");
       await client.waitDone(op);
       const fetched = await client.fetchRaw(op);
       check('FetchResults', fetched.status);

@@ -5,6 +5,9 @@
  * @internal
  */
 import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import createDebug from 'debug';
+import { reportedOf } from './analysis/impala-type';
+import { typeQuery } from './analysis/query-typing';
 import type { CatalogView } from './catalog';
 import { createEncoder, type ColumnEncoder } from './column-encoder';
 import { rewriteTokens } from './dialect-rewrite';
@@ -68,6 +71,18 @@ async function prepare(conn: DuckDBConnection, sql: string, database: string): P
   }
 }
 
+const debug = createDebug('impala-ha:sim:typing');
+
+/** Prepares the Impala-typed form of a query; undefined when DuckDB refuses it (the untyped form is then used). */
+async function prepareTyped(conn: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement | undefined> {
+  try {
+    return await conn.prepare(sql);
+  } catch (err) {
+    debug('typed form refused, using DuckDB types: %s\n  %s', err instanceof Error ? err.message.split('\n')[0] : String(err), sql);
+    return undefined;
+  }
+}
+
 /** Impala's label for a result column: lower case, with DuckDB's internal names for Impala spellings. */
 function impalaColumnName(duckName: string): string {
   return duckName.toLowerCase().replaceAll('count_star()', 'count(*)');
@@ -81,30 +96,38 @@ interface PreparedQuery {
   readonly encoders: ColumnEncoder[];
 }
 
-/** Rewrites, checks and prepares the query in significant tokens `[start, end)`. */
+/**
+ * Rewrites, checks and prepares the query in significant tokens `[start, end)`,
+ * typed and labelled by Impala's rules where the analyzer models it.
+ */
 async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Promise<PreparedQuery> {
   const sig = cur.sig.slice(start);
-  const { sql: duckSql, delayMs } = rewriteTokens(cur.tokensBetween(start));
+  const rewritten = rewriteTokens(cur.tokensBetween(start));
   const conn = (await env.connection()).connection;
-  await parse(conn, duckSql, env.database);
+  await parse(conn, rewritten.sql, env.database);
   const refs = findTableReferences(sig);
   checkReferences(refs, env.view, env.database);
-  const prepared = await prepare(conn, duckSql, env.database);
+  const typed = await typeQuery(conn, cur, start, env);
+  const typedPrepared = typed === undefined ? undefined : await prepareTyped(conn, typed.duckSql);
+  const duckSql = typedPrepared === undefined ? rewritten.sql : (typed as NonNullable<typeof typed>).duckSql;
+  const prepared = typedPrepared ?? (await prepare(conn, duckSql, env.database));
   const nulls = nullLiteralNames(sig);
   const declared = declaredCharColumns(refs, env);
+  const labels = typed?.columns.length === prepared.columnCount ? typed.columns : undefined;
   const columns: SimColumn[] = [];
   const encoders: ColumnEncoder[] = [];
   for (let i = 0; i < prepared.columnCount; i++) {
-    const name = impalaColumnName(prepared.columnName(i));
+    const duckName = impalaColumnName(prepared.columnName(i));
     const type = prepared.columnType(i);
-    let reported = reportedType(type);
-    if (type.typeId === DuckDBTypeId.INTEGER && nulls.has(name)) reported = { type: 'NULL' };
-    else if (type.typeId === DuckDBTypeId.VARCHAR) reported = declared.get(name) ?? reported;
-    const column: SimColumn = { name, ...reported };
+    const impalaType = typedPrepared === undefined ? undefined : labels?.[i]?.type;
+    let reported = impalaType === undefined ? reportedType(type) : reportedOf(impalaType);
+    if (impalaType === undefined && type.typeId === DuckDBTypeId.INTEGER && nulls.has(duckName)) reported = { type: 'NULL' };
+    else if (impalaType === undefined && type.typeId === DuckDBTypeId.VARCHAR) reported = declared.get(duckName) ?? reported;
+    const column: SimColumn = { name: labels?.[i]?.label ?? duckName, ...reported };
     columns.push(column);
     encoders.push(createEncoder(column, type));
   }
-  return { duckSql, delayMs, prepared, columns, encoders };
+  return { duckSql, delayMs: rewritten.delayMs, prepared, columns, encoders };
 }
 
 /** A query (SELECT / WITH / VALUES) streamed from DuckDB. */

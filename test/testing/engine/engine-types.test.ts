@@ -108,8 +108,8 @@ describe('engine result types and encoding (protocol reference §2.9, §2.10)', 
 
   it('SELECT NULL → NULL type encoded as stringVal, all NULL', async () => {
     const r = await run(engine, 'SELECT NULL, NULL AS n2, 1 AS one');
-    assert.deepEqual(r.plan.columns.map((c) => [c.name, c.type]), [['null', 'NULL'], ['n2', 'NULL'], ['one', 'INT']]);
-    assert.deepEqual(r.batches[0]?.columns.map((c) => c.kind), ['stringVal', 'stringVal', 'i32Val']);
+    assert.deepEqual(r.plan.columns.map((c) => [c.name, c.type]), [['null', 'NULL'], ['n2', 'NULL'], ['one', 'TINYINT']]);
+    assert.deepEqual(r.batches[0]?.columns.map((c) => c.kind), ['stringVal', 'stringVal', 'byteVal']);
     assert.deepEqual(r.rows, [[null, null, 1]]);
   });
 
