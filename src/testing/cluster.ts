@@ -7,7 +7,7 @@ import type { SqlEngine } from './engine/types';
 import { EngineGateway } from './engine-gateway';
 import { loadDuckDbEngine } from './load-engine';
 import { ProcessCoordinator } from './process/process-coordinator';
-import type { CoordinatorStats, SimCluster, SimClusterOptions, SimCoordinator } from './types';
+import type { CoordinatorStats, SimCluster, SimClusterOptions, SimCoordinator, SimProtocol } from './types';
 
 const debug = createDebug('impala-ha:sim');
 
@@ -58,6 +58,7 @@ function runtimeSettings(o: ResolvedClusterOptions, index: number): RuntimeSetti
     index,
     host: o.host,
     port: o.basePort === undefined ? 0 : o.basePort + index,
+    beeswaxPort: o.beeswaxBasePort === undefined ? 0 : o.beeswaxBasePort + index,
     version: o.version,
     errorWrapper: o.errorWrapper,
     disconnectedSessionTimeoutMs: o.disconnectedSessionTimeoutMs,
@@ -80,6 +81,17 @@ class Cluster implements SimCluster {
 
   get url(): string {
     return `impala://${this.coordinators.map((c) => c.address).join(',')}/default`;
+  }
+
+  urlFor(protocol: SimProtocol): string {
+    switch (protocol) {
+      case 'hs2':
+        return this.url;
+      case 'beeswax':
+        return `impala://${this.coordinators.map((c) => c.beeswaxAddress).join(',')}/default?protocol=beeswax`;
+      default:
+        throw new ArgumentError(`urlFor: this simulator serves 'hs2' and 'beeswax', not ${JSON.stringify(protocol)}`);
+    }
   }
 
   get engine(): SqlEngine {

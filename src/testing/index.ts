@@ -22,6 +22,7 @@ export type {
   SimCluster,
   SimClusterOptions,
   SimCoordinator,
+  SimProtocol,
 } from './types';
 export {
   SimSqlError,
