@@ -57,11 +57,15 @@ export function embeddedBeeswaxException(text: string): { message: string; sqlSt
   const m = EMBEDDED.exec(text);
   if (!m) return undefined;
   const body = text.slice(m.index + m[0].length);
-  // The message comes first and may itself contain anything, so cut at the last field markers.
-  const cut = body.lastIndexOf(', log_context=');
+  // The message comes first and may itself contain anything, so the fields after it
+  // are found from the end (the handle has a log_context of its own).
+  const handle = body.lastIndexOf(', handle=QueryHandle(');
+  const cut = body.lastIndexOf(', log_context=', handle >= 0 ? handle : undefined);
   const message = cut >= 0 ? body.slice(0, cut) : body;
-  const state = /, SQLState=([^)]*)\)[^)]*$/.exec(body)?.[1];
-  return { message, sqlState: state === '<null>' ? undefined : state };
+  const at = body.lastIndexOf(', SQLState=');
+  const end = at >= 0 ? body.indexOf(')', at) : -1;
+  const state = end >= 0 ? body.slice(at + ', SQLState='.length, end) : undefined;
+  return { message, sqlState: state === '<null>' || state === '' ? undefined : state };
 }
 
 async function call<T>(
