@@ -24,6 +24,11 @@ export class TextRowBatch {
     return this.starts.length;
   }
 
+  /** Row `i`'s bytes (a view into {@link bytes}). */
+  row(i: number): Buffer {
+    return this.bytes.subarray(this.starts[i]!, this.ends[i]!);
+  }
+
   /** A batch built from one Buffer per row (the generic reader, tests). */
   static fromRows(rows: readonly Buffer[]): TextRowBatch {
     const starts = new Int32Array(rows.length);

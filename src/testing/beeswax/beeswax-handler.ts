@@ -251,7 +251,12 @@ export class BeeswaxHandler {
   /** A registered or recently closed query (profile, summary); StatusFailure when unknown. */
   #findQuery(id: string | null | undefined, session: SimSession): SimOperation {
     const guid = parseId(id) ?? Buffer.alloc(16);
-    return this.#svc.findQuery(new T.TOperationHandle({ operationId: new T.THandleIdentifier({ guid, secret: Buffer.alloc(16) }) } as never), session);
+    const handle = new T.TOperationHandle({
+      operationId: new T.THandleIdentifier({ guid, secret: Buffer.alloc(16) }),
+      operationType: T.TOperationType.EXECUTE_STATEMENT,
+      hasResultSet: true,
+    });
+    return this.#svc.findQuery(handle, session);
   }
 
   #failedText(op: SimOperation): string {
