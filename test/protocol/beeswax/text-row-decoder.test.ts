@@ -151,7 +151,7 @@ describe('Beeswax text rows', () => {
     });
 
     it('refuses names and values Impala would split differently, naming the option', () => {
-      for (const options of [{ DEBUG_ACTION: 'a,b' }, { X: 'a=b' }, { 'A=B': '1' }, { Q: '"x"' }]) {
+      for (const options of [{ DEBUG_ACTION: 'a,b' }, { X: 'a=b' }, { 'A=B': '1' }, { Q: '"x"' }] as Array<Record<string, string>>) {
         assert.throws(() => toConfiguration(options), (err: unknown) => err instanceof ArgumentError && /cannot be sent over Beeswax/.test(err.message) && err.message.includes(Object.keys(options)[0]!));
       }
     });
