@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { Connection } from '../../src/connection';
-import { ErrorCode, hasCode, ImpalaError, ProtocolError, ServerError } from '../../src/errors';
+import { ArgumentError, ConfigError, ErrorCode, hasCode, ImpalaError, ProtocolError, ServerError } from '../../src/errors';
 import { BeeswaxArgs, resultClass, structOf } from '../../src/protocol/beeswax/beeswax-calls';
 import * as rpc from '../../src/protocol/beeswax/beeswax-rpc';
 import * as B from '../../src/thrift/gen-nodejs/beeswax_types';
 import * as I from '../../src/thrift/gen-nodejs/ImpalaService_types';
-import type { SimCoordinator } from '../../src/testing';
+import { startCluster, type SimCoordinator } from '../../src/testing';
 import { eventually } from './helpers/hs2-client';
 import { useCluster } from './helpers/sim-fixture';
 
@@ -307,6 +307,19 @@ describe('simulator: Beeswax from child-process coordinators (processes: true)',
       assert.equal(await rpc.echo(fresh, 'back'), 'back');
     } finally {
       await fresh.close();
+    }
+  });
+});
+
+describe('simulator: Beeswax ports and URLs', () => {
+  it('refuses a beeswaxBasePort that overlaps the HS2 ports, and urlFor a protocol it does not serve', async () => {
+    await assert.rejects(startCluster({ coordinators: 3, basePort: 40000, beeswaxBasePort: 40002 }), (e: unknown) => e instanceof ConfigError && /beeswaxBasePort/.test(e.message));
+    const cluster = await startCluster({ coordinators: 1 });
+    try {
+      assert.throws(() => cluster.urlFor('hs2-http'), (e: unknown) => e instanceof ArgumentError && /'hs2' and 'beeswax'/.test(e.message));
+      assert.equal(cluster.urlFor('hs2'), cluster.url);
+    } finally {
+      await cluster.stop();
     }
   });
 });
