@@ -212,8 +212,16 @@ export class BeeswaxQuery {
     return toExecSummary(await rpc.getExecSummary(this.#host.connection, this.queryId, this.#ctx()));
   }
 
-  /** Cancels (unless done) then closes, each bounded by `cleanupTimeoutMs`; never throws. */
+  /**
+   * Cancels (unless done) then closes, each bounded by `cleanupTimeoutMs`; never
+   * throws. Nothing is sent once the connection is gone: Impala ended its session and
+   * unregistered the query with it.
+   */
   async abandon(): Promise<void> {
+    if (this.#host.connection.closed) {
+      this.#state = 'closed';
+      return;
+    }
     if (!this.#endOfRows && !this.#cancelSent && this.#state !== 'failed' && this.#state !== 'closed') {
       await withTimeout(this.cancel(), this.#host.cleanupTimeoutMs, () => new Error('cancel timed out')).catch((err: unknown) =>
         debug('cancel of %s on %s failed: %s', this.queryId, this.coordinator, (err as Error).message),
