@@ -205,7 +205,7 @@ describe('BeeswaxSession (simulator)', function () {
       const s = await open();
       let settled = false;
       const outcome = rejection(s.query('SELECT sleep(20000) AS s')).finally(() => (settled = true));
-      await eventually(() => cluster.stats()[0]!.openOperations === 1 && s.connection.pendingCalls === 1, 'the first get_state to be on the wire');
+      await eventually(() => s.busy && s.connection.pendingCalls === 1, 'the first get_state to be on the wire');
       assert.equal(await s.cancel(), 1);
       assert.equal(settled, false, 'Cancel did not queue behind the held get_state');
       const err = await outcome;
@@ -218,7 +218,8 @@ describe('BeeswaxSession (simulator)', function () {
       const s = await open();
       const ac = new AbortController();
       const outcome = rejection(s.query('SELECT sleep(20000)', { signal: ac.signal }));
-      await eventually(() => cluster.stats()[0]!.openOperations === 1, 'the query to be registered');
+      // busy: the client holds the query handle (the server registers it before answering).
+      await eventually(() => s.busy && cluster.stats()[0]!.openOperations === 1, 'the query to be submitted');
       ac.abort();
       const err = await outcome;
       assert.equal(err.code, ErrorCode.ABORTED);

@@ -139,8 +139,12 @@ describe('HS2 and Beeswax give the same values and the same errors (simulator)',
       assert.equal(
         await sameCode(async (s) => {
           const q = s.query('SELECT sleep(20000)');
-          await new Promise((r) => setTimeout(r, 150));
-          await s.cancel();
+          // cancel() counts the running statements it reached: 0 until the statement was submitted.
+          const deadline = Date.now() + 10_000;
+          while ((await s.cancel()) === 0) {
+            if (Date.now() > deadline) throw new Error('the statement was never submitted');
+            await new Promise((r) => setTimeout(r, 5));
+          }
           return q;
         }),
         'IMPALA_ERR_CANCELLED',
