@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../src/thrift"
 command -v thrift >/dev/null || { echo "thrift-compiler is not installed (apt-get install thrift-compiler)" >&2; exit 1; }
 rm -rf gen-nodejs
-for idl in TCLIService.thrift ImpalaService.thrift; do
+for idl in TCLIService.thrift hive_metastore.thrift beeswax.thrift ImpalaService.thrift; do
   thrift --gen js:node,es6,ts -o . "$idl"
 done
 echo "generated: $(ls gen-nodejs | tr '\n' ' ')"

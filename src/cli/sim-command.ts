@@ -6,12 +6,15 @@ import { UsageError } from './usage-error';
 /** Help text of `impala-ha sim`. */
 export const SIM_USAGE = `Usage: impala-ha sim [options]
 
-Starts a simulated Impala cluster (HS2 coordinators over one in-memory DuckDB
-database), prints its connection URL and serves until interrupted (Ctrl-C).
+Starts a simulated Impala cluster (HS2 coordinators, each also serving Beeswax, over
+one in-memory DuckDB database), prints its connection URLs and serves until
+interrupted (Ctrl-C).
 
 Options:
   --coordinators <n>      number of coordinators (default 3)
   --base-port <port>      coordinator i listens on port+i (default: free ports)
+  --beeswax-base-port <port>
+                          coordinator i serves Beeswax on port+i (default: free ports)
   --host <address>        address to listen on (default 127.0.0.1)
   --catalog-lag-ms <ms>   delay before DDL is visible on other coordinators (default 0)
   --processes             run each coordinator as a child process
@@ -49,6 +52,7 @@ export function parseSimArgs(args: string[]): SimClusterOptions | 'help' {
       options: {
         coordinators: { type: 'string' },
         'base-port': { type: 'string' },
+        'beeswax-base-port': { type: 'string' },
         host: { type: 'string' },
         'catalog-lag-ms': { type: 'string' },
         processes: { type: 'boolean' },
@@ -66,6 +70,8 @@ export function parseSimArgs(args: string[]): SimClusterOptions | 'help' {
   if (coordinators !== undefined) options.coordinators = coordinators;
   const basePort = integer('--base-port', v['base-port'], 1, 65535);
   if (basePort !== undefined) options.basePort = basePort;
+  const beeswaxBasePort = integer('--beeswax-base-port', v['beeswax-base-port'], 1, 65535);
+  if (beeswaxBasePort !== undefined) options.beeswaxBasePort = beeswaxBasePort;
   const lag = integer('--catalog-lag-ms', v['catalog-lag-ms'], 0, 3_600_000);
   if (lag !== undefined) options.catalogLagMs = lag;
   if (v.host !== undefined) options.host = v.host;
@@ -95,7 +101,8 @@ export async function runSim(args: string[], io: CliIo): Promise<number> {
   const cluster = await startCluster(options);
   try {
     io.out(cluster.url);
-    for (const c of cluster.coordinators) io.out(`coordinator ${c.index}: ${c.address}${c.pid === undefined ? '' : ` (pid ${c.pid})`}`);
+    io.out(`beeswax: ${cluster.urlFor('beeswax')}`);
+    for (const c of cluster.coordinators) io.out(`coordinator ${c.index}: ${c.address}, beeswax ${c.beeswaxAddress}${c.pid === undefined ? '' : ` (pid ${c.pid})`}`);
     if (options.users !== undefined) io.out(`SASL PLAIN users: ${Object.keys(options.users).join(', ')}`);
     io.out('Serving; press Ctrl-C to stop.');
     const signal = await io.untilStopped();

@@ -51,8 +51,8 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   constructor(options: ResolvedOptions) {
     super();
     this.options = options;
-    if (options.protocol !== 'hs2') {
-      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${options.protocol}' is not supported yet; use 'hs2' (binary HS2, port 21050)`, 'protocol');
+    if (options.protocol !== 'hs2' && options.protocol !== 'beeswax') {
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${options.protocol}' is not supported yet; use 'hs2' (binary HS2, port 21050) or 'beeswax' (port 21000)`, 'protocol');
     }
     const random = Math.random;
     const emit: EventSink = (name, payload) => {
@@ -65,7 +65,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
       return {
         address,
         index,
-        session: { ...session, host, port, label: address },
+        session: { ...session, host, port, label: address, protocol: options.protocol === 'beeswax' ? 'beeswax' : 'hs2' },
         maxConnections: options.maxConnectionsPerCoordinator,
         minIdle: options.minIdlePerCoordinator,
         acquireTimeoutMs: options.acquireTimeoutMs,

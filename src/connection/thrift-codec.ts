@@ -18,8 +18,27 @@ export interface CallIdentity {
 }
 
 /**
+ * Marks a request object, or the instances of a reply class, that encode the whole
+ * Thrift args or result struct themselves. HS2 methods all take one `req` struct and
+ * return a struct in field 0, which {@link encodeCall} / {@link decodeReply} wrap and
+ * unwrap; Beeswax methods take zero to three arguments of any type and return an
+ * i32, a string, a list or nothing, with declared exceptions in fields 1 and 2.
+ */
+export const WHOLE_STRUCT: unique symbol = Symbol('impala-ha.thrift.wholeStruct');
+
+/** A request or reply carrying the {@link WHOLE_STRUCT} mark. */
+export interface WholeStruct {
+  readonly [WHOLE_STRUCT]: true;
+}
+
+function isWhole(value: object): value is WholeStruct {
+  return (value as Partial<WholeStruct>)[WHOLE_STRUCT] === true;
+}
+
+/**
  * Encodes one call: message header, then the args struct with the single `req`
- * field (id 1) that every TCLIService / ImpalaHiveServer2Service method takes.
+ * field (id 1) that every TCLIService / ImpalaHiveServer2Service method takes, or
+ * the whole args struct a {@link WHOLE_STRUCT} request writes itself.
  *
  * @internal
  */
@@ -30,12 +49,16 @@ export function encodeCall(method: string, seqid: number, req: ThriftRequest): B
   });
   const protocol = new TBinaryProtocol(transport);
   protocol.writeMessageBegin(method, Thrift.MessageType.CALL, seqid);
-  protocol.writeStructBegin(`${method}_args`);
-  protocol.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
-  req.write(protocol);
-  protocol.writeFieldEnd();
-  protocol.writeFieldStop();
-  protocol.writeStructEnd();
+  if (isWhole(req)) {
+    req.write(protocol);
+  } else {
+    protocol.writeStructBegin(`${method}_args`);
+    protocol.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
+    req.write(protocol);
+    protocol.writeFieldEnd();
+    protocol.writeFieldStop();
+    protocol.writeStructEnd();
+  }
   protocol.writeMessageEnd();
   protocol.flush();
   if (!out) throw new Error('the Thrift encoder produced no bytes');
@@ -44,7 +67,8 @@ export function encodeCall(method: string, seqid: number, req: ThriftRequest): B
 
 /**
  * Decodes a whole reply message: checks it answers `call`, turns a
- * TApplicationException into a ProtocolError, and reads the result struct (field 0).
+ * TApplicationException into a ProtocolError, and reads the result struct (field 0),
+ * or lets a {@link WHOLE_STRUCT} reply read the whole result struct itself.
  *
  * @internal
  */
@@ -73,6 +97,10 @@ export function decodeReply(message: Buffer, call: CallIdentity, address: string
     throw new ProtocolError(`${address} answered ${String(header.fname)} to ${call.method}`, { coordinator: address });
   }
   const result = new call.Resp();
+  if (isWhole(result)) {
+    result.read(protocol);
+    return result;
+  }
   let found = false;
   protocol.readStructBegin();
   for (;;) {

@@ -31,7 +31,8 @@ interface Rule {
 const RULES: readonly Rule[] = [
   { pattern: /Server is being shut down/, code: ErrorCode.SERVER_SHUTTING_DOWN, retryable: true },
   { pattern: /Invalid session id/, code: ErrorCode.INVALID_SESSION, retryable: true },
-  { pattern: /Invalid or unknown query handle|Query id [0-9a-f]{16}:[0-9a-f]{16} not found/, code: ErrorCode.INVALID_HANDLE, retryable: false },
+  // `Invalid query handle: <qid>` is the older Beeswax wording.
+  { pattern: /Invalid or unknown query handle|Invalid query handle|Query id [0-9a-f]{16}:[0-9a-f]{16} not found/, code: ErrorCode.INVALID_HANDLE, retryable: false },
   { pattern: /Client session expired due to|Session expired due to inactivity|Session closed because it has no active connections|^Session (?:is )?closed\b/, code: ErrorCode.SESSION_EXPIRED, retryable: true },
   { pattern: /Admission for query exceeded timeout/, code: ErrorCode.ADMISSION_TIMEOUT, retryable: true },
   { pattern: /Rejected query from pool/, code: ErrorCode.ADMISSION_REJECTED, retryable: (d) => /queue full/.test(d) },

@@ -1,4 +1,5 @@
 import { ArgumentError } from '../errors';
+import { BeeswaxSession } from './beeswax/beeswax-session';
 import { CoordinatorSession } from './hs2/coordinator-session';
 import type { CoordinatorSessionOptions } from './hs2/session-options';
 import type { ProtocolKind, ProtocolSession } from './protocol-session';
@@ -20,6 +21,8 @@ export function openProtocolSession(options: ProtocolSessionOptions): Promise<Pr
   switch (protocol) {
     case 'hs2':
       return CoordinatorSession.open(options);
+    case 'beeswax':
+      return BeeswaxSession.open(options);
     default:
       return Promise.reject(new ArgumentError(`protocol must be 'hs2' or 'beeswax', got ${JSON.stringify(protocol)}`));
   }

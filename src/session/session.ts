@@ -53,7 +53,8 @@ const TRANSPORT: ReadonlySet<string> = new Set([ErrorCode.CONNECTION_LOST, Error
  * {@link ImpalaClient.session} or {@link ImpalaClient.withSession}; `close()` ends it.
  *
  * A socket cut while the coordinator lives (a proxy's idle timeout) is repaired
- * transparently on the same HS2 session. A dead coordinator ends the session
+ * transparently on the same HS2 session (Beeswax, whose session ends with its
+ * socket: on a new session there, with USE and SET replayed). A dead coordinator ends the session
  * (`IMPALA_ERR_SESSION_LOST`) unless `reopenOnFailover` is on.
  */
 export class Session {
@@ -192,7 +193,8 @@ export class Session {
     const from = this.#pool;
     if (!cause || cause.code !== ErrorCode.INVALID_SESSION) {
       try {
-        await from.reattachUnit(this.#unit);
+        if (this.#unit.session!.reattachable) await from.reattachUnit(this.#unit);
+        else await this.#reconnect(from);
         return;
       } catch (err) {
         debug('session %s cannot continue on %s: %s', this.sessionId, from.address, (err as Error).message);
@@ -221,6 +223,28 @@ export class Session {
     }
     this.#ctx.emit('sessionReopened', { time: new Date(), coordinator: this.#pool.address, from: from.address, sessionId: this.sessionId });
     debug('session %s reopened as %s on %s', oldId, this.sessionId, this.#pool.address);
+  }
+
+  /**
+   * For a session that ends with its connection (Beeswax): a new connection to the
+   * same coordinator is a new server session, brought back to the tracked state by
+   * replaying USE and SET. Throws when the coordinator cannot be reached.
+   */
+  async #reconnect(pool: CoordinatorPool): Promise<void> {
+    const oldId = this.sessionId;
+    const unit = await pool.acquire();
+    const replay = this.#state.replayStatements(this.#ctx.defaultDatabase);
+    try {
+      for (const sql of replay) await unit.session!.execute(sql);
+    } catch (err) {
+      await pool.release(unit, true);
+      throw err;
+    }
+    await pool.release(this.#unit, true);
+    this.#unit = unit;
+    this.#dirty = replay.length > 0;
+    this.#ctx.emit('sessionReopened', { time: new Date(), coordinator: pool.address, from: pool.address, sessionId: this.sessionId });
+    debug('session %s reconnected as %s on %s, state replayed', oldId, this.sessionId, pool.address);
   }
 }
 

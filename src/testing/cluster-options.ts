@@ -21,6 +21,7 @@ const KNOWN = new Set<string>([
   'syncDdlDelayMs',
   'processes',
   'basePort',
+  'beeswaxBasePort',
   'host',
   'users',
   'disconnectedSessionTimeoutMs',
@@ -40,6 +41,7 @@ export interface ResolvedClusterOptions {
   syncDdlDelayMs: number | undefined;
   processes: boolean;
   basePort: number | undefined;
+  beeswaxBasePort: number | undefined;
   host: string;
   users: Record<string, string> | undefined;
   disconnectedSessionTimeoutMs: number;
@@ -83,6 +85,10 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
   const d = SIM_CLUSTER_DEFAULTS;
   const coordinators = intIn('coordinators', options.coordinators ?? d.coordinators, 1, 64);
   const basePort = options.basePort === undefined ? undefined : intIn('basePort', options.basePort, 1, 65535 - (coordinators - 1));
+  const beeswaxBasePort = options.beeswaxBasePort === undefined ? undefined : intIn('beeswaxBasePort', options.beeswaxBasePort, 1, 65535 - (coordinators - 1));
+  if (basePort !== undefined && beeswaxBasePort !== undefined && Math.abs(basePort - beeswaxBasePort) < coordinators) {
+    throw invalid('beeswaxBasePort', `must leave room for ${coordinators} HS2 ports from basePort ${basePort}, got ${beeswaxBasePort}`);
+  }
   const host = options.host ?? d.host;
   if (typeof host !== 'string' || host === '') throw invalid('host', `must be a non-empty host name or address, got ${JSON.stringify(host)}`);
   const version = options.version ?? d.version;
@@ -106,6 +112,7 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
     syncDdlDelayMs: options.syncDdlDelayMs === undefined ? undefined : ms('syncDdlDelayMs', options.syncDdlDelayMs),
     processes: bool('processes', options.processes ?? d.processes),
     basePort,
+    beeswaxBasePort,
     host,
     users,
     disconnectedSessionTimeoutMs: ms('disconnectedSessionTimeoutMs', options.disconnectedSessionTimeoutMs ?? d.disconnectedSessionTimeoutMs),

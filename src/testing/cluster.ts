@@ -8,7 +8,7 @@ import { EngineGateway } from './engine-gateway';
 import { loadDuckDbEngine } from './load-engine';
 import { ProcessCoordinator } from './process/process-coordinator';
 import { gssAcceptorPath } from './server/gss-acceptor';
-import type { CoordinatorStats, SimCluster, SimClusterOptions, SimCoordinator } from './types';
+import type { CoordinatorStats, SimCluster, SimClusterOptions, SimCoordinator, SimProtocol } from './types';
 
 const debug = createDebug('impala-ha:sim');
 
@@ -63,6 +63,7 @@ function runtimeSettings(o: ResolvedClusterOptions, index: number, acceptorPath:
     index,
     host: o.host,
     port: o.basePort === undefined ? 0 : o.basePort + index,
+    beeswaxPort: o.beeswaxBasePort === undefined ? 0 : o.beeswaxBasePort + index,
     version: o.version,
     errorWrapper: o.errorWrapper,
     disconnectedSessionTimeoutMs: o.disconnectedSessionTimeoutMs,
@@ -104,6 +105,19 @@ class Cluster implements SimCluster {
 
   get url(): string {
     return `${this.#urlSuffix.scheme}://${this.coordinators.map((c) => c.address).join(',')}/default${this.#urlSuffix.query}`;
+  }
+
+  urlFor(protocol: SimProtocol): string {
+    switch (protocol) {
+      case 'hs2':
+        return this.url;
+      case 'beeswax': {
+        const { scheme, query } = this.#urlSuffix;
+        return `${scheme}://${this.coordinators.map((c) => c.beeswaxAddress).join(',')}/default${query === '' ? '?' : `${query}&`}protocol=beeswax`;
+      }
+      default:
+        throw new ArgumentError(`urlFor: this simulator serves 'hs2' and 'beeswax', not ${JSON.stringify(protocol)}`);
+    }
   }
 
   get engine(): SqlEngine {

@@ -24,6 +24,7 @@ export type {
   SimCoordinator,
   SimKerberosOptions,
   SimTlsOptions,
+  SimProtocol,
 } from './types';
 export {
   SimSqlError,

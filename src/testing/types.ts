@@ -18,6 +18,11 @@ export interface SimClusterOptions {
   processes?: boolean;
   /** Coordinator `i` listens on `basePort + i`. Default: any free port for each. */
   basePort?: number;
+  /**
+   * Coordinator `i` serves the legacy Beeswax protocol on `beeswaxBasePort + i`
+   * (Impala's port 21000). Default: any free port for each, kept across restarts.
+   */
+  beeswaxBasePort?: number;
   /** Address to listen on. Default `'127.0.0.1'`. */
   host?: string;
   /**
@@ -149,6 +154,10 @@ export interface SimCoordinator {
   readonly port: number;
   /** `host:port`. */
   readonly address: string;
+  /** Port of the coordinator's Beeswax front end (one Impala session per connection). */
+  readonly beeswaxPort: number;
+  /** `host:beeswaxPort`. */
+  readonly beeswaxAddress: string;
   /** Listening and serving. */
   readonly up: boolean;
   /** Process id of the coordinator's child process (`processes: true` only). */
@@ -195,6 +204,9 @@ export interface SimCoordinator {
   setAdmission(options: AdmissionOptions | null): Promise<void>;
 }
 
+/** A client protocol a simulated coordinator serves (HTTP only in builds that have it). */
+export type SimProtocol = 'hs2' | 'hs2-http' | 'beeswax';
+
 /** A running simulated Impala cluster. */
 export interface SimCluster {
   /**
@@ -202,6 +214,14 @@ export interface SimCluster {
    * `?auth=gssapi` (with `krbHost` from `kerberos.principal`) with `kerberos` alone.
    */
   readonly url: string;
+  /**
+   * The cluster's URL for one protocol, with that protocol's ports and a
+   * `protocol=` parameter, e.g. `impala://127.0.0.1:b1,127.0.0.1:b2/default?protocol=beeswax`.
+   * `'hs2'` gives {@link url}.
+   *
+   * @throws ArgumentError for a protocol this simulator does not serve.
+   */
+  urlFor(protocol: SimProtocol): string;
   readonly coordinators: readonly SimCoordinator[];
   /** The shared SQL engine (e.g. to prepare tables); a DuckDB one unless `engine` was given. */
   readonly engine: SqlEngine;

@@ -1,9 +1,11 @@
 // impala-ha: the ImpalaHiveServer2Service extensions that a client of Impala's HS2
-// port uses, with the structures they return (from Impala's ImpalaService.thrift,
+// port uses, and Impala's Beeswax service (ImpalaService extends BeeswaxService, port
+// 21000), with the structures they return (from Impala's ImpalaService.thrift,
 // ExecStats.thrift, RuntimeProfile.thrift and Status.thrift). Field ids and enum
 // values match Impala's; the external-frontend-only methods are left out.
 
 include "TCLIService.thrift"
+include "beeswax.thrift"
 
 namespace js ImpalaService
 
@@ -136,4 +138,29 @@ service ImpalaHiveServer2Service extends TCLIService.TCLIService {
   TGetRuntimeProfileResp GetRuntimeProfile(1: TGetRuntimeProfileReq req)
   TPingImpalaHS2ServiceResp PingImpalaHS2Service(1: TPingImpalaHS2ServiceReq req)
   TCloseImpalaOperationResp CloseImpalaOperation(1: TCloseImpalaOperationReq req)
+}
+
+// Beeswax: PingImpalaService's answer.
+struct TPingImpalaServiceResp {
+  1: string version
+  2: string webserver_address
+}
+
+// Beeswax: ResetTable's argument (the RPC is deprecated; Impala answers NOT_IMPLEMENTED).
+struct TResetTableReq {
+  1: required string db_name
+  2: required string table_name
+}
+
+// Impala's Beeswax front end. TImpalaStatus is Impala's Status.TStatus.
+service ImpalaService extends beeswax.BeeswaxService {
+  TImpalaStatus Cancel(1: beeswax.QueryHandle query_id) throws (1: beeswax.BeeswaxException error)
+  TImpalaStatus ResetCatalog()
+  TImpalaStatus ResetTable(1: TResetTableReq request)
+  string GetRuntimeProfile(1: beeswax.QueryHandle query_id) throws (1: beeswax.BeeswaxException error)
+  TDmlResult CloseInsert(1: beeswax.QueryHandle handle)
+      throws (1: beeswax.QueryNotFoundException error, 2: beeswax.BeeswaxException error2)
+  TPingImpalaServiceResp PingImpalaService()
+  TExecSummary GetExecSummary(1: beeswax.QueryHandle handle)
+      throws (1: beeswax.QueryNotFoundException error, 2: beeswax.BeeswaxException error2)
 }

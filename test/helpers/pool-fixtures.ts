@@ -1,6 +1,6 @@
 import { createClient, type ClientOptions, type ImpalaClient } from '../../src';
 import { startCluster } from '../../src/testing';
-import type { SimCluster, SimClusterOptions } from '../../src/testing/types';
+import type { SimCluster, SimClusterOptions, SimCoordinator } from '../../src/testing/types';
 
 /** Options that make failover tests fast while keeping every bound finite. */
 export const FAST: ClientOptions = {
@@ -16,10 +16,50 @@ export const FAST: ClientOptions = {
   retryMaxDelayMs: 100,
 };
 
+/** What the pool acceptance tests need to know about the protocol they run over. */
+export interface ProtocolCase {
+  readonly name: 'hs2' | 'beeswax';
+  /** The RPC that polls a statement's state: HS2's GetOperationStatus, Beeswax's get_state. */
+  readonly statusMethod: string;
+  /**
+   * Whether a session outlives its socket. HS2: an idle cut is repaired on the same
+   * server session. Beeswax (session == connection): the server closes the session
+   * with the socket, asynchronously, and a new connection is a new session.
+   */
+  readonly reattachable: boolean;
+  /** The address clients use for a coordinator over this protocol. */
+  address(c: SimCoordinator): string;
+}
+
+/** HS2 (binary, 21050) and the legacy Beeswax protocol (21000). */
+export const PROTOCOLS: readonly ProtocolCase[] = [
+  { name: 'hs2', statusMethod: 'GetOperationStatus', reattachable: true, address: (c) => c.address },
+  { name: 'beeswax', statusMethod: 'get_state', reattachable: false, address: (c) => c.beeswaxAddress },
+];
+
+/** Declares the suite once per protocol (`<title> [hs2]`, `<title> [beeswax]`). */
+export function describeProtocols(title: string, fn: (this: Mocha.Suite, p: ProtocolCase) => void): void {
+  for (const p of PROTOCOLS) {
+    describe(`${title} [${p.name}]`, function () {
+      fn.call(this, p);
+    });
+  }
+}
+
 /** A cluster and clients that are all stopped after the test. */
 export class PoolFixture {
   cluster!: SimCluster;
   readonly clients: ImpalaClient[] = [];
+  readonly protocol: ProtocolCase;
+
+  constructor(protocol: ProtocolCase = PROTOCOLS[0]!) {
+    this.protocol = protocol;
+  }
+
+  /** The client addresses of the cluster's coordinators for this fixture's protocol. */
+  addresses(): string[] {
+    return this.cluster.coordinators.map((c) => this.protocol.address(c));
+  }
 
   async start(options: SimClusterOptions = {}): Promise<SimCluster> {
     this.cluster = await startCluster({ coordinators: 3, ...options });
@@ -27,7 +67,7 @@ export class PoolFixture {
   }
 
   client(options: ClientOptions = {}): ImpalaClient {
-    const c = createClient({ coordinators: this.cluster.coordinators.map((x) => x.address), ...FAST, ...options });
+    const c = createClient({ coordinators: this.addresses(), protocol: this.protocol.name, ...FAST, ...options });
     this.clients.push(c);
     return c;
   }

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { PoolFixture, loadLoop } from '../helpers/pool-fixtures';
+import { PoolFixture, describeProtocols, loadLoop } from '../helpers/pool-fixtures';
 
-describe('pool: balancing across coordinators (simulator)', function () {
+describeProtocols('pool: balancing across coordinators (simulator)', function (p) {
   this.timeout(30_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(p);
   beforeEach(() => fx.start());
   afterEach(() => fx.stop());
 
@@ -27,8 +27,8 @@ describe('pool: balancing across coordinators (simulator)', function () {
       per.set(r.coordinator, (per.get(r.coordinator) ?? 0) + 1);
     });
     assert.deepEqual(errors, []);
-    const slowCount = per.get(slow.address) ?? 0;
-    const fast = fx.cluster.coordinators.slice(0, 2).map((c) => per.get(c.address) ?? 0);
+    const slowCount = per.get(p.address(slow)) ?? 0;
+    const fast = fx.cluster.coordinators.slice(0, 2).map((c) => per.get(p.address(c)) ?? 0);
     assert.ok(slowCount < Math.min(...fast) * 0.6, `slow ${slowCount} vs fast ${fast.join('/')}`);
     assert.ok(slowCount > 0, 'the slow coordinator still gets some traffic');
   });

@@ -1,16 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { createClient, type ConnectionValidatedEvent } from '../../src';
-import { FAST, PoolFixture } from '../helpers/pool-fixtures';
+import { FAST, PoolFixture, describeProtocols, waitFor } from '../helpers/pool-fixtures';
 import { haproxyBinary, startHaproxy, type Haproxy } from '../helpers/haproxy';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('pool: idle connections cut by a proxy (simulator)', function () {
+describeProtocols('pool: idle connections cut by a proxy (simulator)', function (p) {
   this.timeout(30_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(p);
   afterEach(() => fx.stop());
 
-  it('dropIdle(500) then a query after 1 s idle: no caller error and no new server session', async () => {
+  it(`dropIdle(500) then a query after 1 s idle: no caller error; ${p.reattachable ? 'no new server session' : 'the cut session is replaced by a new one'}`, async () => {
     await fx.start({ coordinators: 1 });
     const impala = fx.client();
     const validated: ConnectionValidatedEvent[] = [];
@@ -22,15 +22,23 @@ describe('pool: idle connections cut by a proxy (simulator)', function () {
     assert.equal(fx.cluster.stats()[0]!.connections, 0, 'the simulator cut the idle socket');
     const second = await impala.query('SELECT 2 AS two');
     assert.deepEqual(second.rows, [{ two: 2 }]);
-    assert.equal(fx.cluster.stats()[0]!.openSessions, sessionsBefore, 'no new HS2 session');
-    const log = fx.cluster.stats()[0]!.executed;
-    assert.equal(log.at(-1)!.sessionId, log.at(-2)!.sessionId, 'both queries ran in the same HS2 session');
     assert.equal(first.attempts, 1);
     assert.equal(second.attempts, 1);
-    assert.deepEqual(
-      validated.map((v) => v.how),
-      ['reattached'],
-    );
+    const log = fx.cluster.stats()[0]!.executed;
+    if (p.reattachable) {
+      assert.equal(fx.cluster.stats()[0]!.openSessions, sessionsBefore, 'no new HS2 session');
+      assert.equal(log.at(-1)!.sessionId, log.at(-2)!.sessionId, 'both queries ran in the same HS2 session');
+      assert.deepEqual(
+        validated.map((v) => v.how),
+        ['reattached'],
+      );
+    } else {
+      // Beeswax: the cut ended the server session with its socket; the pool dropped the
+      // dead unit and the query ran on a new connection, which is a new session.
+      assert.notEqual(log.at(-1)!.sessionId, log.at(-2)!.sessionId, 'the second query ran in a new Beeswax session');
+      assert.deepEqual(validated, []);
+      await waitFor(() => fx.cluster.stats()[0]!.openSessions === sessionsBefore, 3000, 'one session open again, not two');
+    }
   });
 
   describe('through a real HAProxy with timeout client 1s', () => {
@@ -49,8 +57,8 @@ describe('pool: idle connections cut by a proxy (simulator)', function () {
 
     it('the query after 2 s idle succeeds', async () => {
       await fx.start({ coordinators: 1 });
-      proxy = await startHaproxy({ backends: fx.cluster.coordinators.map((c) => c.address), timeoutClient: '1s', balance: 'leastconn' });
-      const impala = createClient({ coordinators: [proxy.address], ...FAST });
+      proxy = await startHaproxy({ backends: fx.addresses(), timeoutClient: '1s', balance: 'leastconn' });
+      const impala = createClient({ coordinators: [proxy.address], protocol: p.name, ...FAST });
       fx.clients.push(impala);
       const validated: ConnectionValidatedEvent[] = [];
       impala.on('connectionValidated', (e) => validated.push(e));
@@ -61,8 +69,13 @@ describe('pool: idle connections cut by a proxy (simulator)', function () {
       assert.deepEqual(r.rows, [{ three: 3 }]);
       assert.equal(r.attempts, 1);
       assert.equal(r.coordinator, proxy.address);
-      assert.deepEqual(validated.map((v) => v.how), ['reattached'], 'HAProxy had cut the idle socket; the same session was reattached');
-      assert.equal(fx.cluster.stats()[0]!.openSessions, sessions, 'no new HS2 session behind the proxy');
+      if (p.reattachable) {
+        assert.deepEqual(validated.map((v) => v.how), ['reattached'], 'HAProxy had cut the idle socket; the same session was reattached');
+        assert.equal(fx.cluster.stats()[0]!.openSessions, sessions, 'no new HS2 session behind the proxy');
+      } else {
+        assert.deepEqual(validated, [], 'HAProxy had cut the idle socket; Beeswax cannot reattach, the pool opened a new connection');
+        await waitFor(() => fx.cluster.stats()[0]!.openSessions === sessions, 3000, 'the cut Beeswax session closed, one new open');
+      }
     });
   });
 });

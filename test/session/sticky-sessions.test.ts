@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ErrorCode, ImpalaError, OutcomeUnknownError, SessionLostError, type SessionReopenedEvent } from '../../src';
-import { PoolFixture, waitFor } from '../helpers/pool-fixtures';
+import { PoolFixture, describeProtocols, waitFor } from '../helpers/pool-fixtures';
 
 const run = promisify(execFile);
 
@@ -20,9 +20,9 @@ async function failures(rounds: number, round: (i: number) => Promise<void>): Pr
   return failed;
 }
 
-describe('sticky sessions and DDL consistency (simulator)', function () {
+describeProtocols('sticky sessions and DDL consistency (simulator)', function (p) {
   this.timeout(60_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(p);
   afterEach(() => fx.stop());
 
   it('with catalogLagMs 2000, CREATE then SELECT fails through plain roundrobin, never through withSession, ddl sync or an affinity key', async () => {
@@ -59,12 +59,12 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
 
   it('an affinity key lands on the same coordinator from two processes; losing one of 3 moves only its keys (about a third of 1000)', async () => {
     await fx.start();
-    const addresses = fx.cluster.coordinators.map((c) => c.address);
+    const addresses = fx.addresses();
     const impala = fx.client({ balance: 'affinity' });
     const sample = Array.from({ length: 40 }, (_, i) => `tenant-${i}`);
     const mine: Record<string, string> = {};
     for (const k of sample) mine[k] = (await impala.query('SELECT 1', { affinity: k })).coordinator;
-    const child = await run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../helpers/affinity-child.ts'), addresses.join(','), sample.join(',')], {
+    const child = await run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../helpers/affinity-child.ts'), addresses.join(','), sample.join(','), p.name], {
       timeout: 30_000,
     });
     assert.deepEqual(JSON.parse(child.stdout), mine);
@@ -80,23 +80,25 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
     const before = await map();
     const lost = fx.cluster.coordinators[1]!;
     await lost.kill();
-    await impala.query('SELECT 1', { affinity: keys[before.indexOf(lost.address)]! }); // meets the dead coordinator, marks it down
+    await impala.query('SELECT 1', { affinity: keys[before.indexOf(p.address(lost))]! }); // meets the dead coordinator, marks it down
     await waitFor(() => impala.stats().coordinators[1]!.state === 'down', 5000, 'coordinator marked down');
     const after = await map();
     let moved = 0;
     for (let i = 0; i < keys.length; i++) {
       if (before[i] === after[i]) continue;
       moved++;
-      assert.equal(before[i], lost.address, `${keys[i]} moved from a live coordinator`);
+      assert.equal(before[i], p.address(lost), `${keys[i]} moved from a live coordinator`);
     }
-    assert.equal(moved, before.filter((c) => c === lost.address).length);
+    assert.equal(moved, before.filter((c) => c === p.address(lost)).length);
     assert.ok(moved > 250 && moved < 420, `moved ${moved} of 1000`);
   });
 
-  it('a session whose socket is cut by dropIdle keeps its SET options and database, with no new server session', async () => {
+  it(`a session whose socket is cut by dropIdle keeps its SET options and database${p.reattachable ? ', with no new server session' : ': a new Beeswax session with USE and SET replayed'}`, async () => {
     await fx.start({ coordinators: 1 });
     await fx.cluster.seed("CREATE SCHEMA sales; CREATE TABLE sales.orders AS SELECT 1 AS id");
     const impala = fx.client();
+    const reopened: SessionReopenedEvent[] = [];
+    impala.on('sessionReopened', (e) => reopened.push(e));
     const s = await impala.session();
     await s.execute('SET MEM_LIMIT=1g');
     await s.execute('USE sales');
@@ -109,9 +111,17 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
     assert.deepEqual(orders.rows, [{ id: 1 }]);
     const set = await s.query<{ option: string; value: string }>('SET');
     assert.equal(set.rows.find((r) => r.option === 'MEM_LIMIT')?.value, '1g');
-    assert.equal(s.sessionId, sessionId);
-    assert.equal(fx.cluster.stats()[0]!.openSessions, sessions);
     assert.deepEqual(s.state, { database: 'sales', options: { MEM_LIMIT: '1g' } });
+    if (p.reattachable) {
+      assert.equal(s.sessionId, sessionId);
+      assert.equal(fx.cluster.stats()[0]!.openSessions, sessions);
+      assert.deepEqual(reopened, []);
+    } else {
+      // Beeswax: session == connection; the session layer reconnected to the same coordinator and replayed USE and SET.
+      assert.notEqual(s.sessionId, sessionId);
+      assert.deepEqual(reopened.map((e) => [e.from, e.coordinator]), [[s.coordinator, s.coordinator]]);
+      await waitFor(() => fx.cluster.stats()[0]!.openSessions === sessions, 3000, 'the cut session closed, the new one open');
+    }
     await s.close();
   });
 
@@ -121,7 +131,7 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
       const impala = fx.client();
       const s = await impala.session({ affinity: 'k1' });
       await s.execute('SET MEM_LIMIT=2g');
-      await fx.cluster.coordinators.find((c) => c.address === s.coordinator)!.kill();
+      await fx.cluster.coordinators.find((c) => p.address(c) === s.coordinator)!.kill();
       const err = await s.query('SELECT 1').then(() => undefined, (e: unknown) => e);
       assert.ok(err instanceof SessionLostError, String(err));
       assert.equal(err.code, ErrorCode.SESSION_LOST);
@@ -142,8 +152,9 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
       await s.execute('SET MEM_LIMIT=3g');
       const first = s.coordinator;
       const select = s.query('SELECT sleep(800) AS slept, count(*) AS n FROM audit');
-      await waitFor(() => fx.cluster.stats().some((c) => c.address === first && c.openOperations > 0), 3000, 'the SELECT to start');
-      await fx.cluster.coordinators.find((c) => c.address === first)!.kill();
+      const byAddress = (a: string) => fx.cluster.coordinators.find((c) => p.address(c) === a)!;
+      await waitFor(() => fx.cluster.stats()[byAddress(first).index]!.openOperations > 0, 3000, 'the SELECT to start');
+      await byAddress(first).kill();
       const r = await select;
       assert.equal(r.rows[0]!.slept, true);
       assert.notEqual(s.coordinator, first);
@@ -157,8 +168,8 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
       const second = s.coordinator;
       const insertSql = 'INSERT INTO audit SELECT 1 WHERE sleep(800)';
       const insert = s.execute(insertSql).then(() => undefined, (e: unknown) => e);
-      await waitFor(() => fx.cluster.stats().some((c) => c.address === second && c.openOperations > 0), 3000, 'the INSERT to start');
-      await fx.cluster.coordinators.find((c) => c.address === second)!.kill();
+      await waitFor(() => fx.cluster.stats()[byAddress(second).index]!.openOperations > 0, 3000, 'the INSERT to start');
+      await byAddress(second).kill();
       const err = await insert;
       assert.ok(err instanceof OutcomeUnknownError, String(err));
       assert.match(err.message, /may have run/);
@@ -178,6 +189,8 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
     await Promise.all(sessions.map((s) => s.query('SELECT 1')));
     await sessions[0]!.close();
     await impala.close();
+    // Beeswax has no close-session RPC: the server ends the session when it sees the socket close.
+    if (!p.reattachable) await waitFor(() => fx.cluster.stats().every((c) => c.openSessions === 0 && c.openOperations === 0), 3000, 'the server to see the sockets close');
     for (const c of fx.cluster.stats()) {
       assert.equal(c.openSessions, 0, `${c.address} sessions`);
       assert.equal(c.openOperations, 0, `${c.address} operations`);

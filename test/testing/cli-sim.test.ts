@@ -48,6 +48,7 @@ describe('impala-ha sim (command line)', function () {
     assert.match(url, /^impala:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/default$/);
     const coordinatorLines = run.lines.filter((l) => l.startsWith('coordinator '));
     assert.equal(coordinatorLines.length, 3);
+    assert.match(run.lines[1]!, /^beeswax: impala:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/default\?protocol=beeswax$/);
     const ports = [...url.matchAll(/:(\d+)/g)].map((m) => Number(m[1]));
     const client = await Hs2TestClient.connect({ host: '127.0.0.1', port: ports[2]! });
     try {

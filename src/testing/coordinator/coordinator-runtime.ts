@@ -1,3 +1,5 @@
+import { BeeswaxHandler } from '../beeswax/beeswax-handler';
+import * as ImpalaService from '../../thrift/gen-nodejs/ImpalaService';
 import type { EngineAccess } from '../engine-access';
 import type { AdmissionLimits } from '../hs2/admission-controller';
 import { CoordinatorService, type ServiceSettings, type ShutdownTiming } from '../hs2/coordinator-service';
@@ -14,6 +16,8 @@ export interface RuntimeSettings extends ServiceSettings {
   kerberos?: KerberosAcceptorSettings | undefined;
   /** TLS on the port; `undefined` = plain TCP. */
   tls?: ServerTlsSettings | undefined;
+  /** Port of the Beeswax front end (0 = any free port). */
+  beeswaxPort: number;
 }
 
 /** How long a restart retries its port while the previous incarnation still holds it, in ms. */
@@ -36,6 +40,7 @@ export interface RuntimeCounts {
 export class CoordinatorRuntime {
   readonly #service: CoordinatorService;
   readonly #server: CoordinatorServer;
+  readonly #beeswax: CoordinatorServer;
   readonly #onChange: () => void;
   readonly #onExit: () => void;
   #up = false;
@@ -48,7 +53,7 @@ export class CoordinatorRuntime {
     this.#onChange = onChange;
     this.#onExit = onExit;
     // The service gets no passwords or keys: they stay inside the SASL negotiator and TLS.
-    const { users: passwords, kerberos, tls, ...serviceSettings } = settings;
+    const { users: passwords, kerberos, tls, beeswaxPort, ...serviceSettings } = settings;
     this.#service = new CoordinatorService(serviceSettings, engine, onChange);
     const users = passwords === undefined ? undefined : new Map(Object.entries(passwords));
     // Acquired here so a bad keytab fails the start, not every connection.
@@ -67,11 +72,35 @@ export class CoordinatorRuntime {
         onChange();
       },
     });
+    // Beeswax on its own port, over the same state: one session per connection.
+    const beeswaxHandlers = new WeakMap<object, BeeswaxHandler>();
+    this.#beeswax = new CoordinatorServer({
+      host: settings.host,
+      port: beeswaxPort,
+      sasl: users === undefined && acceptor === undefined ? undefined : { users, kerberos: acceptor },
+      tls,
+      processorFor: (socket) => {
+        const handler = new BeeswaxHandler(this.#service, socket);
+        beeswaxHandlers.set(socket, handler);
+        onChange();
+        return new ImpalaService.Processor(handler) as unknown as RequestProcessor;
+      },
+      onClosed: (socket) => {
+        beeswaxHandlers.get(socket)?.connectionClosed();
+        onChange();
+      },
+    });
   }
 
-  /** Listens (retrying a busy port for `retryBusyMs`, for restarts); resolves with the port. */
+  /** Listens (retrying a busy port for `retryBusyMs`, for restarts); resolves with the HS2 port. */
   async start(retryBusyMs = 0): Promise<number> {
     const port = await this.#server.listen(retryBusyMs);
+    try {
+      await this.#beeswax.listen(retryBusyMs);
+    } catch (err) {
+      await this.#server.close();
+      throw err;
+    }
     // The service reports the real port in http_addr and profiles.
     this.#service.settings.port = port;
     this.#up = true;
@@ -86,33 +115,44 @@ export class CoordinatorRuntime {
     return this.#server.port;
   }
 
-  counts(): RuntimeCounts {
-    if (!this.#up) return { openSessions: 0, openOperations: 0, connections: 0 };
-    return { ...this.#service.counts(), connections: this.#server.connections };
+  /** The Beeswax port (after {@link start}). */
+  get beeswaxPort(): number {
+    return this.#beeswax.port;
   }
 
+  counts(): RuntimeCounts {
+    if (!this.#up) return { openSessions: 0, openOperations: 0, connections: 0 };
+    return { ...this.#service.counts(), connections: this.#server.connections + this.#beeswax.connections };
+  }
+
+  // Connection faults act on every front end (HS2 and Beeswax) of the coordinator.
+
   hang(): void {
-    this.#server.hang();
+    for (const s of this.#servers()) s.hang();
   }
 
   resume(): void {
-    this.#server.resume();
+    for (const s of this.#servers()) s.resume();
   }
 
   dropIdle(ms: number): void {
-    this.#server.dropIdle(ms);
+    for (const s of this.#servers()) s.dropIdle(ms);
   }
 
   setRpcDelay(delay: RpcDelay): void {
-    this.#server.setRpcDelay(delay);
+    for (const s of this.#servers()) s.setRpcDelay(delay);
   }
 
   refuseConnections(n: number): void {
-    this.#server.refuseConnections(n);
+    for (const s of this.#servers()) s.refuseConnections(n);
   }
 
   dropDuringFetch(n: number): void {
-    this.#server.dropDuringFetch(n);
+    for (const s of this.#servers()) s.dropDuringFetch(n);
+  }
+
+  #servers(): CoordinatorServer[] {
+    return [this.#server, this.#beeswax];
   }
 
   setAdmission(limits: AdmissionLimits | undefined): void {
@@ -136,7 +176,7 @@ export class CoordinatorRuntime {
     if (!this.#up) return;
     this.#up = false;
     this.#service.dispose();
-    await (reset ? this.#server.kill() : this.#server.close());
+    await Promise.all(this.#servers().map((s) => (reset ? s.kill() : s.close())));
     this.#onChange();
   }
 }

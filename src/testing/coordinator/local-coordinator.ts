@@ -18,6 +18,7 @@ export class LocalCoordinator implements SimCoordinator {
   readonly index: number;
   readonly host: string;
   #port: number;
+  #beeswaxPort: number;
   readonly #settings: RuntimeSettings;
   readonly #gateway: EngineGateway;
   readonly #down = new DownWaiters();
@@ -28,6 +29,7 @@ export class LocalCoordinator implements SimCoordinator {
     this.index = settings.index;
     this.host = settings.host;
     this.#port = settings.port;
+    this.#beeswaxPort = settings.beeswaxPort;
     this.#settings = settings;
     this.#gateway = gateway;
   }
@@ -38,6 +40,14 @@ export class LocalCoordinator implements SimCoordinator {
 
   get address(): string {
     return `${this.host}:${this.#port}`;
+  }
+
+  get beeswaxPort(): number {
+    return this.#beeswaxPort;
+  }
+
+  get beeswaxAddress(): string {
+    return `${this.host}:${this.#beeswaxPort}`;
   }
 
   get up(): boolean {
@@ -52,13 +62,14 @@ export class LocalCoordinator implements SimCoordinator {
   async start(restart = false): Promise<void> {
     await this.#forgetting;
     const runtime = new CoordinatorRuntime(
-      { ...this.#settings, port: this.#port },
+      { ...this.#settings, port: this.#port, beeswaxPort: this.#beeswaxPort },
       this.#gateway.accessFor(this.index),
       () => undefined,
       () => this.#exited(runtime),
     );
     this.#runtime = runtime;
     this.#port = await runtime.start(restart ? RESTART_REBIND_MS : 0);
+    this.#beeswaxPort = runtime.beeswaxPort;
     debug('coordinator %d listening on %s', this.index, this.address);
   }
 

@@ -162,6 +162,11 @@ export class CoordinatorService {
     return op;
   }
 
+  /** The registered operation with this guid, whatever its secret (Beeswax handles carry none). */
+  operationById(guid: Buffer): SimOperation | undefined {
+    return this.#operations.get(guidKey(guid));
+  }
+
   /** Finds a registered or recently closed query by handle (GetRuntimeProfile/GetExecSummary). */
   findQuery(handle: T.TOperationHandle | undefined, session: SimSession): SimOperation {
     const guid = handle?.operationId?.guid ?? Buffer.alloc(0);

@@ -68,7 +68,7 @@ export async function fetchResults(svc: CoordinatorService, op: SimOperation, fi
 }
 
 /** The session's FETCH_ROWS_TIMEOUT_MS, else the coordinator's default; 0 = until ready (bounded). */
-function fetchTimeoutMs(svc: CoordinatorService, op: SimOperation): number {
+export function fetchTimeoutMs(svc: CoordinatorService, op: SimOperation): number {
   const fallback = svc.settings.fetchRowsTimeoutMs;
   const raw = op.spec.session.state.options.FETCH_ROWS_TIMEOUT_MS;
   const n = raw === undefined ? fallback : Number(raw);

@@ -348,7 +348,7 @@ function operationHandle(op: SimOperation): T.TOperationHandle {
 }
 
 /** Ping's compact version string, e.g. `impalad version 4.5.0 RELEASE (build ...)`. */
-function pingVersion(version: string): string {
+export function pingVersion(version: string): string {
   return `impalad version ${version} RELEASE (build 0000000000000000000000000000000000000000)`;
 }
 

@@ -47,7 +47,7 @@ export function runtimeProfile(op: SimOperation, coordinator: string, version: s
     `Query (id=${op.queryId}):`,
     '  Summary:',
     `    Session ID: ${s.id}`,
-    '    Session Type: HIVESERVER2',
+    `    Session Type: ${s.type}`,
     `    Start Time: ${new Date(op.startedAt).toISOString()}`,
     `    End Time: ${op.endedAt === undefined ? '' : new Date(op.endedAt).toISOString()}`,
     `    Query Type: ${queryType(op)}`,

@@ -14,6 +14,8 @@ export class SimSession {
   readonly key: string;
   /** Negotiated protocol version (clamped to V6). */
   readonly protocol: number;
+  /** Front end that opened it, as runtime profiles name it. */
+  readonly type: 'HIVESERVER2' | 'BEESWAX';
   /** Database, options and user; SET and USE change it when they finish. */
   readonly state: SessionState;
   /** Ids of connections that used the session; it lives on without them for a while. */
@@ -22,13 +24,14 @@ export class SimSession {
   readonly operations = new Set<string>();
   disconnectTimer: NodeJS.Timeout | undefined;
 
-  constructor(protocol: number, state: SessionState) {
+  constructor(protocol: number, state: SessionState, type: 'HIVESERVER2' | 'BEESWAX' = 'HIVESERVER2') {
     this.guid = newRandomId();
     this.secret = newRandomId();
     this.id = printId(this.guid);
     this.key = guidKey(this.guid);
     this.protocol = protocol;
     this.state = state;
+    this.type = type;
   }
 }
 
@@ -59,8 +62,8 @@ export class SessionRegistry {
   }
 
   /** Opens a session used by connection `connectionId`. */
-  open(connectionId: number, protocol: number, state: SessionState): SimSession {
-    const session = new SimSession(protocol, state);
+  open(connectionId: number, protocol: number, state: SessionState, type: 'HIVESERVER2' | 'BEESWAX' = 'HIVESERVER2'): SimSession {
+    const session = new SimSession(protocol, state, type);
     this.#sessions.set(session.key, session);
     this.link(session, connectionId);
     return session;

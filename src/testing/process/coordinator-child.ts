@@ -52,7 +52,7 @@ function main(): void {
         });
         runtime = rt;
         rt.start(msg.retryBusyMs).then(
-          (port) => send({ type: 'ready', port }),
+          (port) => send({ type: 'ready', port, beeswaxPort: rt.beeswaxPort }),
           (err: unknown) => {
             send({ type: 'start-failed', message: err instanceof Error ? err.message : String(err) });
             process.exit(1);

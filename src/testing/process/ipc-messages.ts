@@ -32,7 +32,7 @@ export type ToChild =
 
 /** Child → parent. */
 export type FromChild =
-  | { type: 'ready'; port: number }
+  | { type: 'ready'; port: number; beeswaxPort: number }
   | { type: 'start-failed'; message: string }
   | { type: 'engine'; id: number; method: EngineMethod; args: unknown[] }
   | { type: 'ack'; id: number; counts?: RuntimeCounts }

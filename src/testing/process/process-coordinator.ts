@@ -39,6 +39,7 @@ export class ProcessCoordinator implements SimCoordinator {
   readonly index: number;
   readonly host: string;
   #port: number;
+  #beeswaxPort: number;
   readonly #settings: RuntimeSettings;
   readonly #gateway: EngineGateway;
   readonly #engine: EngineAccess;
@@ -55,6 +56,7 @@ export class ProcessCoordinator implements SimCoordinator {
     this.index = settings.index;
     this.host = settings.host;
     this.#port = settings.port;
+    this.#beeswaxPort = settings.beeswaxPort;
     this.#settings = settings;
     this.#gateway = gateway;
     this.#engine = gateway.accessFor(settings.index);
@@ -67,6 +69,14 @@ export class ProcessCoordinator implements SimCoordinator {
 
   get address(): string {
     return `${this.host}:${this.#port}`;
+  }
+
+  get beeswaxPort(): number {
+    return this.#beeswaxPort;
+  }
+
+  get beeswaxAddress(): string {
+    return `${this.host}:${this.#beeswaxPort}`;
   }
 
   get up(): boolean {
@@ -91,7 +101,7 @@ export class ProcessCoordinator implements SimCoordinator {
     this.#counts = { openSessions: 0, openOperations: 0, connections: 0 };
     child.on('message', (msg: FromChild) => this.#onMessage(child, msg));
     child.once('exit', (code, signal) => this.#onExit(child, code, signal));
-    const ready = new Promise<number>((resolve, reject) => {
+    const ready = new Promise<{ port: number; beeswaxPort: number }>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new ClosedError(`simulated coordinator ${this.index} did not start within ${this.#startTimeoutMs} ms`));
@@ -101,7 +111,7 @@ export class ProcessCoordinator implements SimCoordinator {
           clearTimeout(timer);
           child.off('message', onMessage);
           child.off('exit', onExit);
-          if (msg.type === 'ready') resolve(msg.port);
+          if (msg.type === 'ready') resolve({ port: msg.port, beeswaxPort: msg.beeswaxPort });
           else reject(new ClosedError(`simulated coordinator ${this.index} could not listen on ${this.host}:${this.#port}: ${msg.message}`));
         }
       };
@@ -112,8 +122,8 @@ export class ProcessCoordinator implements SimCoordinator {
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-    this.#send(child, { type: 'init', settings: { ...this.#settings, port: this.#port }, defaultQueryOptions: { ...this.#engine.defaultQueryOptions }, retryBusyMs: restart ? RESTART_REBIND_MS : 0 });
-    this.#port = await ready;
+    this.#send(child, { type: 'init', settings: { ...this.#settings, port: this.#port, beeswaxPort: this.#beeswaxPort }, defaultQueryOptions: { ...this.#engine.defaultQueryOptions }, retryBusyMs: restart ? RESTART_REBIND_MS : 0 });
+    ({ port: this.#port, beeswaxPort: this.#beeswaxPort } = await ready);
     this.#up = true;
     debug('coordinator %d listening on %s (pid %d)', this.index, this.address, child.pid);
   }

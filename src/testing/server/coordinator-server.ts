@@ -191,7 +191,8 @@ export class CoordinatorServer implements RequestHost {
   }
 
   shouldDropReply(method: string): boolean {
-    if (method !== 'FetchResults' || this.#dropFetches === 0) return false;
+    // HS2's FetchResults or Beeswax's fetch.
+    if ((method !== 'FetchResults' && method !== 'fetch') || this.#dropFetches === 0) return false;
     this.#dropFetches--;
     return true;
   }

@@ -10,6 +10,7 @@ import Thrift = thrift.Thrift;
 import Q = thrift.Q;
 import Int64 = require('node-int64');
 import TCLIService_ttypes = require('./TCLIService_types');
+import beeswax_ttypes = require('./beeswax_types');
 
 
 import ttypes = require('./ImpalaService_types');
@@ -30,6 +31,8 @@ import TPingImpalaHS2ServiceReq = ttypes.TPingImpalaHS2ServiceReq
 import TPingImpalaHS2ServiceResp = ttypes.TPingImpalaHS2ServiceResp
 import TCloseImpalaOperationReq = ttypes.TCloseImpalaOperationReq
 import TCloseImpalaOperationResp = ttypes.TCloseImpalaOperationResp
+import TPingImpalaServiceResp = ttypes.TPingImpalaServiceResp
+import TResetTableReq = ttypes.TResetTableReq
 import TCLIService = require('./TCLIService');
 
 declare class Client extends TCLIService.Client {

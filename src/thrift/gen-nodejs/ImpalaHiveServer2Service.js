@@ -10,6 +10,7 @@ const Thrift = thrift.Thrift;
 const Int64 = require('node-int64');
 
 const TCLIService_ttypes = require('./TCLIService_types');
+const beeswax_ttypes = require('./beeswax_types');
 
 
 const TCLIService = require('./TCLIService');

@@ -8,6 +8,7 @@ import Thrift = thrift.Thrift;
 import Q = thrift.Q;
 import Int64 = require('node-int64');
 import TCLIService_ttypes = require('./TCLIService_types');
+import beeswax_ttypes = require('./beeswax_types');
 
 
 
@@ -159,4 +160,18 @@ declare class TCloseImpalaOperationResp {
     public dml_result?: TDmlResult;
 
       constructor(args?: { status: TCLIService_ttypes.TStatus; dml_result?: TDmlResult; });
+  }
+
+declare class TPingImpalaServiceResp {
+    public version: string;
+    public webserver_address: string;
+
+      constructor(args?: { version: string; webserver_address: string; });
+  }
+
+declare class TResetTableReq {
+    public db_name: string;
+    public table_name: string;
+
+      constructor(args?: { db_name: string; table_name: string; });
   }

@@ -10,6 +10,7 @@ const Thrift = thrift.Thrift;
 const Int64 = require('node-int64');
 
 const TCLIService_ttypes = require('./TCLIService_types');
+const beeswax_ttypes = require('./beeswax_types');
 
 
 const ttypes = module.exports = {};
@@ -1537,6 +1538,140 @@ const TCloseImpalaOperationResp = module.exports.TCloseImpalaOperationResp = cla
     if (this.dml_result !== null && this.dml_result !== undefined) {
       output.writeFieldBegin('dml_result', Thrift.Type.STRUCT, 2);
       this.dml_result.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TPingImpalaServiceResp = module.exports.TPingImpalaServiceResp = class {
+  constructor(args) {
+    this.version = null;
+    this.webserver_address = null;
+    if (args) {
+      if (args.version !== undefined && args.version !== null) {
+        this.version = args.version;
+      }
+      if (args.webserver_address !== undefined && args.webserver_address !== null) {
+        this.webserver_address = args.webserver_address;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.version = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.webserver_address = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TPingImpalaServiceResp');
+    if (this.version !== null && this.version !== undefined) {
+      output.writeFieldBegin('version', Thrift.Type.STRING, 1);
+      output.writeString(this.version);
+      output.writeFieldEnd();
+    }
+    if (this.webserver_address !== null && this.webserver_address !== undefined) {
+      output.writeFieldBegin('webserver_address', Thrift.Type.STRING, 2);
+      output.writeString(this.webserver_address);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TResetTableReq = module.exports.TResetTableReq = class {
+  constructor(args) {
+    this.db_name = null;
+    this.table_name = null;
+    if (args) {
+      if (args.db_name !== undefined && args.db_name !== null) {
+        this.db_name = args.db_name;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field db_name is unset!');
+      }
+      if (args.table_name !== undefined && args.table_name !== null) {
+        this.table_name = args.table_name;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field table_name is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.db_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.table_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TResetTableReq');
+    if (this.db_name !== null && this.db_name !== undefined) {
+      output.writeFieldBegin('db_name', Thrift.Type.STRING, 1);
+      output.writeString(this.db_name);
+      output.writeFieldEnd();
+    }
+    if (this.table_name !== null && this.table_name !== undefined) {
+      output.writeFieldBegin('table_name', Thrift.Type.STRING, 2);
+      output.writeString(this.table_name);
       output.writeFieldEnd();
     }
     output.writeFieldStop();
