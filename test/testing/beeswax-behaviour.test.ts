@@ -57,10 +57,10 @@ describe('simulator: the Beeswax front end as Impala serves it', function () {
     assert.match(id, /^[0-9a-f]{16}:[0-9a-f]{8}00000000$/);
     await eventually(async () => (await rpc.getState(conn, id)) === B.QueryState.FINISHED, 'FINISHED');
     const md = await rpc.getResultsMetadata(conn, id);
-    assert.deepEqual(md.schema.fieldSchemas.map((f) => [f.name, f.type]), [['a', 'int'], ['b', 'string'], ['c', 'decimal'], ['d', 'date']]);
+    assert.deepEqual(md.schema.fieldSchemas.map((f) => [f.name, f.type]), [['a', 'tinyint'], ['b', 'string'], ['c', 'decimal'], ['d', 'date']]);
     assert.equal(md.delim, '\t');
     const first = await rpc.fetch(conn, id, 2);
-    assert.deepEqual([first.ready, first.hasMore, first.startRow, first.columns], [true, true, 0, ['int', 'string', 'decimal', 'date']]);
+    assert.deepEqual([first.ready, first.hasMore, first.startRow, first.columns], [true, true, 0, ['tinyint', 'string', 'decimal', 'date']]);
     assert.deepEqual(texts(first.rows), ['1\tx\t2.5\t2024-01-02', '1\tx\t2.5\t2024-01-02']);
     const second = await rpc.fetch(conn, id, 2);
     assert.deepEqual([second.rows.rowCount, second.hasMore, second.startRow], [1, false, 2]);
@@ -130,13 +130,14 @@ describe('simulator: the Beeswax front end as Impala serves it', function () {
     assert.ok(analysis instanceof ServerError);
     assert.equal(analysis.sqlState, '42000');
     assert.match(analysis.serverMessage, /^Query [0-9a-f]{16}:[0-9a-f]{16} failed:\nAnalysisException: Could not resolve table reference: 'default\.nowhere'\n$/);
-    const id = await submit(conn, "SELECT CAST('x' AS INTEGER) AS v");
+    // A conversion that fails while rows are produced (the simulator's runtime-failure path).
+    const id = await submit(conn, "SELECT CAST(s AS INT) AS v FROM (VALUES ('1'), ('x')) t(s)");
     await eventually(async () => (await rpc.getState(conn, id)) === B.QueryState.EXCEPTION, 'EXCEPTION');
     assert.match(await rpc.getLog(conn, id), new RegExp(`^Query ${id} failed:\\n`));
     const fetchErr = await failure(rpc.fetch(conn, id, 10));
     assert.equal(fetchErr.queryId, id);
     assert.equal((await failure(rpc.getState(conn, id))).code, ErrorCode.INVALID_HANDLE, 'a fetch error unregisters the query');
-    const id2 = await submit(conn, "SELECT CAST('y' AS INTEGER) AS v");
+    const id2 = await submit(conn, "SELECT CAST(s AS INT) AS v FROM (VALUES ('1'), ('y')) t(s)");
     await eventually(async () => (await rpc.getState(conn, id2)) === B.QueryState.EXCEPTION, 'EXCEPTION');
     assert.match((await failure(rpc.closeInsert(conn, id2))).message, /Could not convert|Conversion Error/i);
   });
