@@ -10,7 +10,8 @@ import type { ColumnDef, DdlStatement } from './ddl-parser';
 import { rewriteTokens } from './dialect-rewrite';
 import { runDuckStatements, summaryPlan, type PlanEnv, type StatementPlan } from './plan-types';
 import { checkReferences, duckTable } from './query-planner';
-import { analysisError, databaseNotFoundError, tableNotFoundError } from './sql-errors';
+import { redirectStaleReads } from './data-versions';
+import { analysisError, databaseNotFoundError, tableNotFoundError, unresolvedTableError, writtenPath } from './sql-errors';
 import { duckIdent } from './sql-lexer';
 import { findTableReferences } from './statement-scan';
 import { qualify, type QualifiedName, type TableName, type TokenCursor } from './token-cursor';
@@ -70,15 +71,18 @@ function createTable(cur: TokenCursor, ddl: Extract<DdlStatement, { type: 'creat
     ]);
   }
   if (ddl.queryStart !== undefined) {
-    checkReferences(findTableReferences(cur.sig.slice(ddl.queryStart)), env.view, env.database);
-    const query = rewriteTokens(cur.tokensBetween(ddl.queryStart));
+    const refs = findTableReferences(cur.sig.slice(ddl.queryStart));
+    checkReferences(refs, env.view, env.database);
+    // The new table is filled from the data this coordinator knows.
+    const stale = redirectStaleReads(cur.tokensBetween(ddl.queryStart), refs, env.view, env.database);
+    const query = rewriteTokens(stale.tokens);
     const info: TableInfo = { ...PLAIN_TABLE, ...base };
     const create = `CREATE TABLE ${duckTable(q)} AS ${query.sql}`;
     const plan = summaryPlan(async (rc) => {
       const rows = await runDuckStatements((await rc.connection()).connection, [create], env.database);
       return { summary: `Inserted ${rows} row(s)`, changes: [{ op: 'createTable', db: q.db, table: q.name, info }] };
     });
-    return { ...plan, delayMs: query.delayMs };
+    return { ...plan, delayMs: query.delayMs, snapshots: stale.snapshots };
   }
   const defs = [...ddl.columns.map(columnSql), ...partitionDefs.map(columnSql), ...ddl.tableConstraints];
   const info: TableInfo = { ...base, columns: [...ddl.columns, ...partitionDefs].map(declared) };
@@ -88,6 +92,8 @@ function createTable(cur: TokenCursor, ddl: Extract<DdlStatement, { type: 'creat
 }
 
 function alterTable(ddl: Extract<DdlStatement, { type: 'alter-table' }>, env: PlanEnv): StatementPlan {
+  // Impala resolves an ALTER TABLE target like a FROM item: the path as written.
+  if (env.view.table(qualify(ddl.table, env.database).db, ddl.table.name) === undefined) throw unresolvedTableError(writtenPath(ddl.table));
   const { q, info } = requireTable(env, ddl.table);
   const action = ddl.action;
   const target = duckTable(q);
@@ -202,7 +208,8 @@ export function planDdl(cur: TokenCursor, ddl: DdlStatement, env: PlanEnv): Stat
         throw tableNotFoundError(q.db, q.name);
       }
       if (info.kind === 'VIEW') throw analysisError(`TRUNCATE TABLE not supported on non-HDFS table: ${q.db}.${q.name}`);
-      return duckDdl(env, [`DELETE FROM ${duckTable(q)}`], 'Table has been truncated.', []);
+      // Emptying the table is a data change: other coordinators see the rows until it reaches them.
+      return { ...duckDdl(env, [`DELETE FROM ${duckTable(q)}`], 'Table has been truncated.', []), writes: q };
     }
     case 'alter-table':
       return alterTable(ddl, env);

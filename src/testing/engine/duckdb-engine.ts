@@ -9,6 +9,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { cancellableDelay } from './cancellable-delay';
 import { Catalog } from './catalog';
 import { syncCatalogWithDuckDb } from './catalog-sync';
+import { DataVersions } from './data-versions';
+import { SESSION_FUNCTION_MACROS, setSessionUser } from './session-functions';
 import { DuckDbConnectionPool, type PoolStats, type PooledConnection } from './connection-pool';
 import { resolveEngineOptions, type DuckDbEngineOptions, type ResolvedEngineOptions } from './engine-options';
 import type { PlanEnv, RunContext, StatementPlan } from './plan-types';
@@ -44,6 +46,8 @@ export interface EngineStats {
   /** Result rows held in memory by open statements, not yet fetched. */
   readonly bufferedRows: number;
   readonly connections: PoolStats;
+  /** Table snapshots kept for coordinators that have not received a write yet. */
+  readonly snapshots: number;
 }
 
 type StatementState = 'planning' | 'planned' | 'running' | 'ready' | 'failed' | 'cancelled';
@@ -80,6 +84,7 @@ const MACROS = [
   'CREATE MACRO IF NOT EXISTS nullifzero(a) AS nullif(a, 0)',
   // Impala's sleep(ms) returns true after sleeping; the engine does the waiting (plan.delayMs).
   'CREATE MACRO IF NOT EXISTS sleep(ms) AS true',
+  ...SESSION_FUNCTION_MACROS,
 ];
 
 /** Refuses a malformed plan request with a message naming the field (a front-end bug, not a SQL error). */
@@ -116,6 +121,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
   readonly #instance: DuckDBInstance;
   readonly #pool: DuckDbConnectionPool;
   readonly #catalog = new Catalog();
+  readonly #versions = new DataVersions();
   readonly #records = new Map<string, StatementRecord>();
   readonly #options: ResolvedEngineOptions;
   #seq = 0;
@@ -171,6 +177,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
     try {
       const plan = await planning;
       record.plan = plan;
+      this.#versions.read(plan.snapshots ?? []);
       if (record.abort.signal.aborted || !this.#records.has(id)) throw cancelledError();
       record.state = 'planned';
       return {
@@ -210,10 +217,20 @@ class DuckDbEngine implements DuckDbSqlEngine {
         catalog: this.#catalog,
         connection: () => this.#connection(record),
       };
-      const outcome = await plan.run(rc);
+      const lagMs = sync ? this.#options.syncDdlDelayMs : this.#options.catalogLagMs;
+      let outcome: Awaited<ReturnType<StatementPlan['run']>>;
+      const writes = plan.writes;
+      if (writes !== undefined && lagMs > 0) {
+        // Other coordinators keep reading the data as it was until the change reaches them.
+        const conn = (await rc.connection()).connection;
+        const { result, snapshot } = await this.#versions.snapshotAndWrite(conn, writes, () => plan.run(rc));
+        outcome = { ...result, changes: [...(result.changes ?? []), { op: 'data', db: writes.db, table: writes.name, snapshot }] };
+      } else {
+        outcome = await plan.run(rc);
+      }
       // Record what DuckDB already did even when a cancel raced it, so the catalog never disagrees with the data.
       if (outcome.changes !== undefined && outcome.changes.length > 0) {
-        this.#catalog.record(outcome.changes, record.ctx.coordinator, sync ? this.#options.syncDdlDelayMs : this.#options.catalogLagMs);
+        this.#catalog.record(outcome.changes, record.ctx.coordinator, lagMs);
       }
       if (signal.aborted) throw cancelledError();
       if (sync && (plan.kind === 'ddl' || plan.kind === 'dml')) await cancellableDelay(this.#options.syncDdlDelayMs, signal);
@@ -310,7 +327,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
   stats(): EngineStats {
     let bufferedRows = 0;
     for (const record of this.#records.values()) bufferedRows += record.cursor?.bufferedRows ?? 0;
-    return { statements: this.#records.size, bufferedRows, connections: this.#pool.stats() };
+    return { statements: this.#records.size, bufferedRows, connections: this.#pool.stats(), snapshots: this.#versions.live };
   }
 
   async close(): Promise<void> {
@@ -344,6 +361,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
       throw cancelledError();
     }
     record.conn = conn;
+    await setSessionUser(conn, record.ctx.session.user);
     return conn;
   }
 
@@ -363,10 +381,24 @@ class DuckDbEngine implements DuckDbSqlEngine {
 
   #dispose(record: StatementRecord, reusable: boolean): void {
     record.plan?.dispose?.();
+    this.#versions.unread(record.plan?.snapshots ?? []);
     record.plan = undefined;
     record.cursor = undefined;
     this.#releaseConnection(record, reusable);
     this.#records.delete(record.id);
+    this.#collectSnapshots();
+  }
+
+  /** Drops snapshots every coordinator is past and no statement reads (in the background). */
+  #collectSnapshots(): void {
+    const released = this.#catalog.takeReleased();
+    if (this.#closed) return;
+    void this.#versions
+      .collect(released, async () => {
+        const pooled = await this.#pool.acquire('default');
+        return { conn: pooled.connection, done: () => this.#pool.release(pooled, true) };
+      })
+      .catch(() => undefined);
   }
 }
 

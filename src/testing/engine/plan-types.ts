@@ -9,6 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog, CatalogChange, CatalogView } from './catalog';
 import type { PooledConnection } from './connection-pool';
 import type { ResultCursor } from './result-cursor';
+import type { QualifiedName } from './token-cursor';
 import { mapDuckDbError } from './sql-errors';
 import type { PlannedStatement, SimColumn, StatementContext, StatementKind } from './types';
 
@@ -43,6 +44,10 @@ export interface StatementPlan {
   /** `sleep(ms)` total, waited before running, in ms. */
   readonly delayMs: number;
   readonly sessionChanges?: PlannedStatement['sessionChanges'];
+  /** The table whose data the statement changes (INSERT, UPDATE, TRUNCATE...): its write reaches other coordinators with catalog lag. */
+  readonly writes?: QualifiedName;
+  /** Snapshots of tables the statement reads as this coordinator last knew them (see data-versions). */
+  readonly snapshots?: readonly string[];
   run(rc: RunContext): Promise<ExecOutcome>;
   /** Frees what planning allocated (prepared statements). Called once, also when never run. */
   dispose?(): void;

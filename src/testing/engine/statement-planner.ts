@@ -8,6 +8,7 @@ import { planCommand } from './command-planner';
 import { planDdl } from './ddl-planner';
 import type { PlanEnv, StatementPlan } from './plan-types';
 import { planDml, planExplain, planInsert, planQuery } from './query-planner';
+import { parseMemSpec } from './option-values';
 import { effectiveOption } from './query-options';
 import { parseStatement } from './statement-parser';
 import { TokenCursor } from './token-cursor';
@@ -19,7 +20,8 @@ import { SimSqlError } from './types';
  * @throws SimSqlError - with Impala's text for anything Impala would refuse before running.
  */
 export async function planStatement(env: PlanEnv): Promise<StatementPlan> {
-  const limit = Number(effectiveOption(env.ctx, 'MAX_STATEMENT_LENGTH_BYTES'));
+  // A byte size, like every *_BYTES option: `16m`, `1k`...
+  const limit = parseMemSpec(effectiveOption(env.ctx, 'MAX_STATEMENT_LENGTH_BYTES')) ?? 0;
   const length = Buffer.byteLength(env.sql, 'utf8');
   if (limit > 0 && length > limit) {
     throw new SimSqlError(`Statement length of ${length} bytes exceeds the maximum statement length (${limit} bytes)`);
