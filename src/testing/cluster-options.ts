@@ -12,6 +12,8 @@ export const SIM_CLUSTER_DEFAULTS = Object.freeze({
   version: '4.5.0',
   errorWrapper: true,
   startTimeoutMs: 20_000,
+  idleSessionTimeoutMs: 0,
+  idleQueryTimeoutMs: 0,
 });
 
 const KNOWN = new Set<string>([
@@ -28,6 +30,8 @@ const KNOWN = new Set<string>([
   'errorWrapper',
   'engine',
   'startTimeoutMs',
+  'idleSessionTimeoutMs',
+  'idleQueryTimeoutMs',
 ]);
 
 /** Options with defaults applied and checked. */
@@ -44,6 +48,8 @@ export interface ResolvedClusterOptions {
   version: string;
   errorWrapper: boolean;
   startTimeoutMs: number;
+  idleSessionTimeoutMs: number;
+  idleQueryTimeoutMs: number;
 }
 
 function invalid(option: string, message: string): ConfigError {
@@ -108,5 +114,7 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
     version,
     errorWrapper: bool('errorWrapper', options.errorWrapper ?? d.errorWrapper),
     startTimeoutMs: ms('startTimeoutMs', options.startTimeoutMs ?? d.startTimeoutMs),
+    idleSessionTimeoutMs: ms('idleSessionTimeoutMs', options.idleSessionTimeoutMs ?? d.idleSessionTimeoutMs),
+    idleQueryTimeoutMs: ms('idleQueryTimeoutMs', options.idleQueryTimeoutMs ?? d.idleQueryTimeoutMs),
   };
 }

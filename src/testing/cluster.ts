@@ -62,6 +62,8 @@ function runtimeSettings(o: ResolvedClusterOptions, index: number): RuntimeSetti
     errorWrapper: o.errorWrapper,
     disconnectedSessionTimeoutMs: o.disconnectedSessionTimeoutMs,
     fetchRowsTimeoutMs: o.fetchRowsTimeoutMs,
+    idleSessionTimeoutMs: o.idleSessionTimeoutMs,
+    idleQueryTimeoutMs: o.idleQueryTimeoutMs,
     users: o.users,
   };
 }
