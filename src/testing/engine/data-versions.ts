@@ -15,7 +15,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CatalogView } from './catalog';
-import { duckIdent, isSignificant, type Token } from './sql-lexer';
+import { duckIdent, type Token } from './sql-lexer';
 import type { TableReference } from './statement-scan';
 import { qualify, type QualifiedName } from './token-cursor';
 
@@ -116,46 +116,39 @@ function snapshotTable(snapshot: string): string {
   return `${SNAPSHOT_SCHEMA}.${duckIdent(snapshot)}`;
 }
 
-/** What {@link redirectStaleReads} did: the tokens to rewrite and the snapshots they read. */
-export interface RedirectedReads {
-  readonly tokens: readonly Token[];
+/** Stale reads of one statement: tokens to write in place of table names, and the snapshots they read. */
+export interface StaleReads {
+  /** By the offset of the token they replace (see TokenCursor's `replacements`). */
+  readonly replacements: ReadonlyMap<number, Token>;
   readonly snapshots: readonly string[];
 }
 
 /**
- * Replaces each table this coordinator reads whose newest write has not reached
- * it by the snapshot of the version it knows, keeping the name the query uses for
- * it (`t` becomes `main."__impala_snapshot_3" AS t` unless it has an alias).
+ * For each table the statement reads whose newest write has not reached this
+ * coordinator, the tokens that read the snapshot of the version it knows instead,
+ * keeping the name the query uses for it (`t` becomes
+ * `main."__impala_snapshot_3" AS t` unless it has an alias). Tables written
+ * (INSERT, UPDATE and DELETE targets) are not replaced: writes go to the table.
  *
- * @param tokens - the statement's tokens (whitespace included) that contain `refs`.
+ * @param sig - the statement's significant tokens, which `refs` point into.
  */
-export function redirectStaleReads(tokens: readonly Token[], refs: readonly TableReference[], view: CatalogView, database: string): RedirectedReads {
-  const swaps = new Map<Token, { ref: TableReference; snapshot: string }>();
+export function staleReads(sig: readonly Token[], refs: readonly TableReference[], view: CatalogView, database: string): StaleReads {
+  const replacements = new Map<number, Token>();
+  const snapshots: string[] = [];
   for (const ref of refs) {
-    if (ref.role !== 'source' || ref.tokens === undefined) continue;
+    if (ref.role !== 'source' || ref.tokens === undefined || ref.tokens.length === 0) continue;
     const q = qualify(ref.table, database);
     const snapshot = view.dataSource(q.db, q.name);
-    if (snapshot !== undefined) swaps.set(ref.tokens[0] as Token, { ref, snapshot });
-  }
-  if (swaps.size === 0) return { tokens, snapshots: [] };
-  const out: Token[] = [];
-  const snapshots: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    const swap = swaps.get(t);
-    if (swap === undefined) {
-      out.push(t);
-      continue;
-    }
-    const nameTokens = swap.ref.tokens as readonly Token[];
-    const last = nameTokens[nameTokens.length - 1] as Token;
-    while (i < tokens.length && tokens[i] !== last) i++;
-    const next = tokens.slice(i + 1).find(isSignificant);
+    if (snapshot === undefined) continue;
+    const first = ref.tokens[0] as Token;
+    const last = ref.tokens[ref.tokens.length - 1] as Token;
+    const next = sig[sig.indexOf(last) + 1];
     const aliased = next !== undefined && (next.kind === 'ident' || (next.kind === 'word' && !NOT_ALIASES.has(next.value)));
-    const text = `${snapshotTable(swap.snapshot)}${aliased ? '' : ` AS ${duckIdent(swap.ref.table.name)}`}`;
-    // The dialect rewrite copies `number` tokens as they are.
-    out.push({ kind: 'number', text, value: text, start: t.start, end: last.end });
-    snapshots.push(swap.snapshot);
+    const text = `${snapshotTable(snapshot)}${aliased ? '' : ` AS ${duckIdent(ref.table.name)}`}`;
+    // `number` tokens are copied as they are by the dialect rewrite.
+    replacements.set(first.start, { kind: 'number', text, value: text, start: first.start, end: last.end });
+    for (const t of ref.tokens.slice(1)) replacements.set(t.start, { kind: 'number', text: '', value: '', start: t.start, end: t.end });
+    snapshots.push(snapshot);
   }
-  return { tokens: out, snapshots };
+  return { replacements, snapshots };
 }

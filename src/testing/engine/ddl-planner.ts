@@ -10,7 +10,6 @@ import type { ColumnDef, DdlStatement } from './ddl-parser';
 import { rewriteTokens } from './dialect-rewrite';
 import { runDuckStatements, summaryPlan, type PlanEnv, type StatementPlan } from './plan-types';
 import { checkReferences, duckTable } from './query-planner';
-import { redirectStaleReads } from './data-versions';
 import { analysisError, databaseNotFoundError, tableNotFoundError, unresolvedTableError, writtenPath } from './sql-errors';
 import { duckIdent } from './sql-lexer';
 import { findTableReferences } from './statement-scan';
@@ -71,18 +70,15 @@ function createTable(cur: TokenCursor, ddl: Extract<DdlStatement, { type: 'creat
     ]);
   }
   if (ddl.queryStart !== undefined) {
-    const refs = findTableReferences(cur.sig.slice(ddl.queryStart));
-    checkReferences(refs, env.view, env.database);
-    // The new table is filled from the data this coordinator knows.
-    const stale = redirectStaleReads(cur.tokensBetween(ddl.queryStart), refs, env.view, env.database);
-    const query = rewriteTokens(stale.tokens);
+    checkReferences(findTableReferences(cur.sig.slice(ddl.queryStart)), env.view, env.database);
+    const query = rewriteTokens(cur.tokensBetween(ddl.queryStart));
     const info: TableInfo = { ...PLAIN_TABLE, ...base };
     const create = `CREATE TABLE ${duckTable(q)} AS ${query.sql}`;
     const plan = summaryPlan(async (rc) => {
       const rows = await runDuckStatements((await rc.connection()).connection, [create], env.database);
       return { summary: `Inserted ${rows} row(s)`, changes: [{ op: 'createTable', db: q.db, table: q.name, info }] };
     });
-    return { ...plan, delayMs: query.delayMs, snapshots: stale.snapshots };
+    return { ...plan, delayMs: query.delayMs };
   }
   const defs = [...ddl.columns.map(columnSql), ...partitionDefs.map(columnSql), ...ddl.tableConstraints];
   const info: TableInfo = { ...base, columns: [...ddl.columns, ...partitionDefs].map(declared) };

@@ -66,6 +66,8 @@ interface StatementRecord {
   busy: Promise<void>;
   /** DuckDB was interrupted on this statement's connection: do not reuse it. */
   interrupted: boolean;
+  /** Snapshots the statement reads (held until it is released). */
+  snapshots: readonly string[];
 }
 
 /** Idle DuckDB connections kept for reuse. */
@@ -161,6 +163,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
       cursor: undefined,
       busy: Promise.resolve(),
       interrupted: false,
+      snapshots: [],
     };
     this.#records.set(id, record);
     const database = ctx.session.database.toLowerCase();
@@ -171,13 +174,16 @@ class DuckDbEngine implements DuckDbSqlEngine {
       view: this.#catalog.viewFor(ctx.coordinator),
       latest: this.#catalog.latest(),
       connection: () => this.#connection(record),
+      readSnapshots: (snapshots) => {
+        record.snapshots = [...record.snapshots, ...snapshots];
+        this.#versions.read(snapshots);
+      },
     };
     const planning = planStatement(env);
     record.busy = settle(planning);
     try {
       const plan = await planning;
       record.plan = plan;
-      this.#versions.read(plan.snapshots ?? []);
       if (record.abort.signal.aborted || !this.#records.has(id)) throw cancelledError();
       record.state = 'planned';
       return {
@@ -381,7 +387,8 @@ class DuckDbEngine implements DuckDbSqlEngine {
 
   #dispose(record: StatementRecord, reusable: boolean): void {
     record.plan?.dispose?.();
-    this.#versions.unread(record.plan?.snapshots ?? []);
+    this.#versions.unread(record.snapshots);
+    record.snapshots = [];
     record.plan = undefined;
     record.cursor = undefined;
     this.#releaseConnection(record, reusable);

@@ -46,8 +46,6 @@ export interface StatementPlan {
   readonly sessionChanges?: PlannedStatement['sessionChanges'];
   /** The table whose data the statement changes (INSERT, UPDATE, TRUNCATE...): its write reaches other coordinators with catalog lag. */
   readonly writes?: QualifiedName;
-  /** Snapshots of tables the statement reads as this coordinator last knew them (see data-versions). */
-  readonly snapshots?: readonly string[];
   run(rc: RunContext): Promise<ExecOutcome>;
   /** Frees what planning allocated (prepared statements). Called once, also when never run. */
   dispose?(): void;
@@ -66,6 +64,12 @@ export interface PlanEnv {
   readonly latest: CatalogView;
   /** The statement's DuckDB connection, schema set to the session database. */
   connection(): Promise<PooledConnection>;
+  /**
+   * Keeps these snapshots (tables as this coordinator last knew them, see
+   * data-versions) until the statement is released. Call it in the same tick
+   * the view was read, before any await, so no snapshot is dropped in between.
+   */
+  readSnapshots(snapshots: readonly string[]): void;
 }
 
 /** Result columns of a DDL statement (protocol reference §2.6). */

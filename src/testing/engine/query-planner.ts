@@ -11,7 +11,6 @@ import { rewriteTokens } from './dialect-rewrite';
 import { declaredCharType, reportedType, type ReportedType } from './impala-types';
 import { runDuckStatements, stringColumns, type PlanEnv, type StatementPlan } from './plan-types';
 import { DuckDbStreamCursor } from './result-cursor';
-import { redirectStaleReads } from './data-versions';
 import { checkWritable } from './dml-targets';
 import { analysisError, mapDuckDbError, tableNotFoundError, unresolvedTableError, writtenPath } from './sql-errors';
 import { duckIdent, duckString } from './sql-lexer';
@@ -78,8 +77,6 @@ function impalaColumnName(duckName: string): string {
 
 interface PreparedQuery {
   readonly duckSql: string;
-  /** Snapshots read instead of tables whose newest data has not reached this coordinator. */
-  readonly snapshots: readonly string[];
   readonly delayMs: number;
   readonly prepared: DuckDBPreparedStatement;
   readonly columns: SimColumn[];
@@ -89,14 +86,11 @@ interface PreparedQuery {
 /** Rewrites, checks and prepares the query in significant tokens `[start, end)`. */
 async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Promise<PreparedQuery> {
   const sig = cur.sig.slice(start);
-  const tokens = cur.tokensBetween(start);
-  const { sql: parsedSql, delayMs } = rewriteTokens(tokens);
+  const { sql: duckSql, delayMs } = rewriteTokens(cur.tokensBetween(start));
   const conn = (await env.connection()).connection;
-  await parse(conn, parsedSql, env.database);
+  await parse(conn, duckSql, env.database);
   const refs = findTableReferences(sig);
   checkReferences(refs, env.view, env.database);
-  const stale = redirectStaleReads(tokens, refs, env.view, env.database);
-  const duckSql = stale.snapshots.length === 0 ? parsedSql : rewriteTokens(stale.tokens).sql;
   const prepared = await prepare(conn, duckSql, env.database);
   const nulls = nullLiteralNames(sig);
   const declared = declaredCharColumns(refs, env);
@@ -112,7 +106,7 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
     columns.push(column);
     encoders.push(createEncoder(column, type));
   }
-  return { duckSql, snapshots: stale.snapshots, delayMs, prepared, columns, encoders };
+  return { duckSql, delayMs, prepared, columns, encoders };
 }
 
 /** A query (SELECT / WITH / VALUES) streamed from DuckDB. */
@@ -123,7 +117,6 @@ export async function planQuery(cur: TokenCursor, start: number, env: PlanEnv): 
     hasResultSet: true,
     columns: q.columns,
     delayMs: q.delayMs,
-    snapshots: q.snapshots,
     run: async () => {
       try {
         const cursor = new DuckDbStreamCursor(await q.prepared.stream(), q.encoders);
@@ -146,7 +139,6 @@ interface InsertWork {
   readonly insert: string;
   /** Run after `statements` whatever happened (drops the staging table of an OVERWRITE). */
   readonly cleanup: string | undefined;
-  readonly snapshots: readonly string[];
   readonly delayMs: number;
 }
 
@@ -154,8 +146,7 @@ interface InsertWork {
 const OVERWRITE_STAGING = 'temp.__impala_overwrite';
 
 async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'insert' }>, env: PlanEnv): Promise<InsertWork> {
-  const bodyTokens = cur.tokensBetween(stmt.bodyStart);
-  const body = rewriteTokens(bodyTokens);
+  const body = rewriteTokens(cur.tokensBetween(stmt.bodyStart));
   const conn = (await env.connection()).connection;
   await parse(conn, body.sql, env.database);
   const target = qualify(stmt.target, env.database);
@@ -163,11 +154,9 @@ async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement,
   if (info === undefined) throw tableNotFoundError(target.db, target.name);
   if (info.kind === 'VIEW') throw analysisError(`Impala does not support inserting into views: ${target.db}.${target.name}`);
   if (stmt.mode === 'upsert') checkWritable('UPSERT', target, info);
-  const bodyRefs = findTableReferences(cur.sig.slice(stmt.bodyStart));
-  checkReferences(bodyRefs, env.view, env.database);
-  const stale = redirectStaleReads(bodyTokens, bodyRefs, env.view, env.database);
+  checkReferences(findTableReferences(cur.sig.slice(stmt.bodyStart)), env.view, env.database);
   let columns = stmt.columns;
-  let select = stale.snapshots.length === 0 ? body.sql : rewriteTokens(stale.tokens).sql;
+  let select = body.sql;
   const statics = stmt.partition.filter((p) => p.value !== undefined);
   const valueSql = (range: readonly [number, number]): string => rewriteTokens(cur.tokensBetween(range[0], range[1])).sql;
   if (stmt.partition.length > 0) {
@@ -184,7 +173,7 @@ async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement,
   const columnList = columns === undefined ? '' : ` (${columns.map(duckIdent).join(', ')})`;
   const insert = `${verb} ${duckTable(target)}${columnList} ${select}`;
   (await prepare(conn, insert, env.database)).destroySync();
-  const work = { target, insert, snapshots: stale.snapshots, delayMs: body.delayMs };
+  const work = { target, insert, delayMs: body.delayMs };
   if (stmt.mode !== 'overwrite') return { ...work, statements: [insert], cleanup: undefined };
   // The rows to write are computed before the old ones go: INSERT OVERWRITE t
   // SELECT ... FROM t reads t as it was. A static PARTITION replaces that
@@ -224,7 +213,6 @@ export async function planInsert(cur: TokenCursor, stmt: Extract<ParsedStatement
     columns: [],
     delayMs: work.delayMs,
     writes: work.target,
-    snapshots: work.snapshots,
     run: async (rc) => {
       const conn = (await rc.connection()).connection;
       try {
@@ -265,20 +253,18 @@ export async function planDml(cur: TokenCursor, verb: 'UPDATE' | 'DELETE' | 'MER
 /** EXPLAIN: one STRING column `Explain String`, Impala's header lines over DuckDB's plan. */
 export async function planExplain(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'explain' }>, env: PlanEnv): Promise<StatementPlan> {
   let target: string;
-  let snapshots: readonly string[];
   if (stmt.inner.type === 'insert') {
-    ({ insert: target, snapshots } = await insertStatements(cur, stmt.inner, env));
+    target = (await insertStatements(cur, stmt.inner, env)).insert;
   } else {
     const q = await prepareQuery(cur, stmt.start, env);
     q.prepared.destroySync();
-    ({ duckSql: target, snapshots } = q);
+    target = q.duckSql;
   }
   return {
     kind: 'explain',
     hasResultSet: true,
     columns: stringColumns('Explain String'),
     delayMs: 0,
-    snapshots,
     run: async (rc) => {
       const conn = (await rc.connection()).connection;
       let plan: string;
