@@ -247,7 +247,7 @@ export class Hs2Handler {
    */
   async fetchResultsReply(req: T.TFetchResultsReq, encode = false): Promise<T.TFetchResultsResp | Buffer> {
     return this.#rpc<T.TFetchResultsResp | Buffer>((status) => new T.TFetchResultsResp({ status }), async () => {
-      const op = this.#operation(req.operationHandle);
+      const op = this.#operation(req.operationHandle, true);
       const orientation = req.orientation ?? T.TFetchOrientation.FETCH_NEXT;
       if (orientation !== T.TFetchOrientation.FETCH_NEXT && orientation !== T.TFetchOrientation.FETCH_FIRST) {
         throw new StatusFailure(UNSUPPORTED_TEXT, 'HYC00');
@@ -307,14 +307,20 @@ export class Hs2Handler {
     return session;
   }
 
-  /** The query a handle names, in use (with its session) until the RPC ends. */
-  #operation(handle: T.TOperationHandle | undefined): SimOperation {
+  /**
+   * The query a handle names; its session is in use until the RPC ends. Only a
+   * fetch (`fetching`) is activity for the query's idle clock, as in Impala, where
+   * polling the status of a finished query does not keep it alive.
+   */
+  #operation(handle: T.TOperationHandle | undefined, fetching = false): SimOperation {
     const svc = this.#service;
     const op = svc.resolveOperation(handle);
     svc.sessions.link(op.spec.session, this.#caller.id);
     this.#use(op.spec.session);
-    svc.queryExpiry.enter(op);
-    this.#inUse.ops.push(op);
+    if (fetching) {
+      svc.queryExpiry.enter(op);
+      this.#inUse.ops.push(op);
+    }
     return op;
   }
 

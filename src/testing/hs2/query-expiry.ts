@@ -3,8 +3,9 @@ import type { SimOperation } from './sim-operation';
 /**
  * Idle query expiry (QUERY_TIMEOUT_S, `--idle_query_timeout`; protocol reference
  * §5.7c). A query's clock runs once its rows are ready (or it finished) and
- * while no RPC is using it; any RPC on the query (status, fetch, metadata, log)
- * restarts it. When it runs out, `onExpire` ends the query.
+ * while the client is not fetching; each FetchResults restarts it (Impala marks
+ * a query active only while it fetches rows). When it runs out, `onExpire` ends
+ * the query.
  *
  * @internal
  */
@@ -25,13 +26,13 @@ export class QueryExpiry {
     });
   }
 
-  /** An RPC starts using the query. */
+  /** A fetch starts on the query. */
   enter(op: SimOperation): void {
     op.activeRpcs++;
     this.stop(op);
   }
 
-  /** An RPC that used the query ended. */
+  /** A fetch on the query ended. */
   leave(op: SimOperation): void {
     op.activeRpcs = Math.max(0, op.activeRpcs - 1);
     op.lastActivity = Date.now();
