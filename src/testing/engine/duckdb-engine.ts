@@ -124,6 +124,8 @@ class DuckDbEngine implements DuckDbSqlEngine {
   readonly #pool: DuckDbConnectionPool;
   readonly #catalog = new Catalog();
   readonly #versions = new DataVersions();
+  /** Snapshot drops in the background; close() waits for them before closing DuckDB. */
+  #collecting: Promise<void> = Promise.resolve();
   readonly #records = new Map<string, StatementRecord>();
   readonly #options: ResolvedEngineOptions;
   #seq = 0;
@@ -340,6 +342,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#records.keys()].map((id) => this.release(id)));
+    await this.#collecting;
     this.#pool.closeAll();
     this.#instance.closeSync();
   }
@@ -400,12 +403,13 @@ class DuckDbEngine implements DuckDbSqlEngine {
   #collectSnapshots(): void {
     const released = this.#catalog.takeReleased();
     if (this.#closed) return;
-    void this.#versions
-      .collect(released, async () => {
+    const collect = (): Promise<void> =>
+      this.#versions.collect(released, async () => {
         const pooled = await this.#pool.acquire('default');
         return { conn: pooled.connection, done: () => this.#pool.release(pooled, true) };
-      })
-      .catch(() => undefined);
+      });
+    // One drop at a time, and never on a connection DuckDB is closing.
+    this.#collecting = this.#collecting.then(collect).catch(() => undefined);
   }
 }
 
