@@ -10,6 +10,12 @@ const TCLIService = hive.thrift.TCLIService as object;
 const TCLIServiceTypesValue = hive.thrift.TCLIService_types as TCLIServiceTypes;
 /** HIVE_CLI_SERVICE_PROTOCOL_V10, what hive-driver and Hive JDBC send; Impala answers V6. */
 const PROTOCOL_V10 = 9;
+/**
+ * hive-driver's own FetchOrientation.FETCH_NEXT (its enum has FETCH_FIRST = 0,
+ * FETCH_NEXT = 1). Without it the first fetch is FETCH_FIRST, which Impala (and
+ * the simulator) refuse unless the statement enabled a result cache.
+ */
+const HIVE_FETCH_NEXT = 1 as Parameters<IOperation['fetch']>[0];
 
 /** Why a hive-driver call failed, as the benchmarks count it. */
 export type HiveFailure = 'HIVE_TIMEOUT' | 'HIVE_CONNECTION_CLOSED' | 'HIVE_CONNECT_FAILED' | 'HIVE_SERVER_ERROR';
@@ -102,7 +108,7 @@ export class HiveConnection {
       await this.#guard(this.#utils.waitUntilReady(op, false), t, 'GetOperationStatus');
       op.setMaxRows(options.fetchSize ?? 10_240);
       do {
-        await this.#guard(op.fetch(), t, 'FetchResults');
+        await this.#guard(op.fetch(HIVE_FETCH_NEXT), t, 'FetchResults');
         const batch = this.#utils.getResult(op).getValue() as object[];
         op.flush();
         rows += batch.length;

@@ -13,6 +13,8 @@ export const SIM_CLUSTER_DEFAULTS = Object.freeze({
   version: '4.5.0',
   errorWrapper: true,
   startTimeoutMs: 20_000,
+  idleSessionTimeoutMs: 0,
+  idleQueryTimeoutMs: 0,
 });
 
 const KNOWN = new Set<string>([
@@ -32,6 +34,8 @@ const KNOWN = new Set<string>([
   'startTimeoutMs',
   'tls',
   'kerberos',
+  'idleSessionTimeoutMs',
+  'idleQueryTimeoutMs',
 ]);
 
 /** Options with defaults applied and checked. */
@@ -51,6 +55,8 @@ export interface ResolvedClusterOptions {
   startTimeoutMs: number;
   tls: ServerTlsSettings | undefined;
   kerberos: SimKerberosOptions | undefined;
+  idleSessionTimeoutMs: number;
+  idleQueryTimeoutMs: number;
 }
 
 function invalid(option: string, message: string): ConfigError {
@@ -122,6 +128,8 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
     startTimeoutMs: ms('startTimeoutMs', options.startTimeoutMs ?? d.startTimeoutMs),
     tls: options.tls === undefined ? undefined : tlsOptions(options.tls),
     kerberos: options.kerberos === undefined ? undefined : kerberosOptions(options.kerberos),
+    idleSessionTimeoutMs: ms('idleSessionTimeoutMs', options.idleSessionTimeoutMs ?? d.idleSessionTimeoutMs),
+    idleQueryTimeoutMs: ms('idleQueryTimeoutMs', options.idleQueryTimeoutMs ?? d.idleQueryTimeoutMs),
   };
 }
 

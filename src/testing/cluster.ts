@@ -68,6 +68,8 @@ function runtimeSettings(o: ResolvedClusterOptions, index: number, acceptorPath:
     errorWrapper: o.errorWrapper,
     disconnectedSessionTimeoutMs: o.disconnectedSessionTimeoutMs,
     fetchRowsTimeoutMs: o.fetchRowsTimeoutMs,
+    idleSessionTimeoutMs: o.idleSessionTimeoutMs,
+    idleQueryTimeoutMs: o.idleQueryTimeoutMs,
     users: o.users,
   };
 }

@@ -35,6 +35,21 @@ export interface SimClusterOptions {
   disconnectedSessionTimeoutMs?: number;
   /** How long FetchResults waits for rows before answering STILL_EXECUTING (FETCH_ROWS_TIMEOUT_MS), in ms. Default 10000. */
   fetchRowsTimeoutMs?: number;
+  /**
+   * Impala's `--idle_session_timeout`: a session with no RPC for this long expires
+   * (its queries are cancelled with `Session expired due to inactivity`, every RPC
+   * but CloseSession gets `Client session expired due to more than <n>s of
+   * inactivity ...`), unless the session sets IDLE_SESSION_TIMEOUT, in ms. `0` = never.
+   * Default 0 (Impala's default).
+   */
+  idleSessionTimeoutMs?: number;
+  /**
+   * Impala's `--idle_query_timeout`: a query whose rows are ready and that no RPC
+   * touched for this long expires with `Query <id> expired due to client
+   * inactivity (timeout is <d>)`. QUERY_TIMEOUT_S overrides it (capped by it when
+   * both are set), in ms. `0` = never. Default 0 (Impala's default).
+   */
+  idleQueryTimeoutMs?: number;
   /** Impala version reported by GetInfo(DBMS_VER) and PingImpalaHS2Service. Default `'4.5.0'`. */
   version?: string;
   /**

@@ -272,6 +272,36 @@ struct TGetColumnsResp {
   2: optional TOperationHandle operationHandle
 }
 
+// GetTypeInfo / GetCatalogs / GetTableTypes take only the session; GetFunctions a function pattern.
+struct TGetTypeInfoReq { 1: required TSessionHandle sessionHandle }
+struct TGetTypeInfoResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetCatalogsReq { 1: required TSessionHandle sessionHandle }
+struct TGetCatalogsResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetTableTypesReq { 1: required TSessionHandle sessionHandle }
+struct TGetTableTypesResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
+struct TGetFunctionsReq {
+  1: required TSessionHandle sessionHandle
+  2: optional string catalogName
+  3: optional string schemaName
+  4: required string functionName
+}
+struct TGetFunctionsResp {
+  1: required TStatus status
+  2: optional TOperationHandle operationHandle
+}
+
 struct TGetOperationStatusReq {
   1: required TOperationHandle operationHandle
 }
@@ -329,9 +359,13 @@ service TCLIService {
   TCloseSessionResp CloseSession(1: TCloseSessionReq req)
   TGetInfoResp GetInfo(1: TGetInfoReq req)
   TExecuteStatementResp ExecuteStatement(1: TExecuteStatementReq req)
+  TGetTypeInfoResp GetTypeInfo(1: TGetTypeInfoReq req)
+  TGetCatalogsResp GetCatalogs(1: TGetCatalogsReq req)
   TGetSchemasResp GetSchemas(1: TGetSchemasReq req)
   TGetTablesResp GetTables(1: TGetTablesReq req)
+  TGetTableTypesResp GetTableTypes(1: TGetTableTypesReq req)
   TGetColumnsResp GetColumns(1: TGetColumnsReq req)
+  TGetFunctionsResp GetFunctions(1: TGetFunctionsReq req)
   TGetOperationStatusResp GetOperationStatus(1: TGetOperationStatusReq req)
   TCancelOperationResp CancelOperation(1: TCancelOperationReq req)
   TCloseOperationResp CloseOperation(1: TCloseOperationReq req)

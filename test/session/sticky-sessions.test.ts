@@ -57,6 +57,45 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
     assert.equal(keyFailures, 0);
   });
 
+  it('with catalogLagMs 2000, INSERT then SELECT misses the new row through plain roundrobin, never through withSession, SYNC_DDL or an affinity key', async () => {
+    await fx.start({ catalogLagMs: 2000 });
+    // The tables exist everywhere before the rounds: only the data lags here.
+    await fx.cluster.seed('CREATE TABLE rows_plain (i INT); CREATE TABLE rows_sess (i INT); CREATE TABLE rows_sync (i INT); CREATE TABLE rows_keyed (i INT)');
+    const misses = async (rounds: number, round: (i: number) => Promise<bigint>): Promise<number> => {
+      let missed = 0;
+      for (let i = 0; i < rounds; i++) if ((await round(i)) === 0n) missed++;
+      return missed;
+    };
+    const count = (r: { rows: Array<Record<string, unknown>> }): bigint => r.rows[0]!.n as bigint;
+
+    const plain = fx.client({ balance: 'roundrobin' });
+    const plainMisses = await misses(60, async (i) => {
+      await plain.execute(`INSERT INTO rows_plain VALUES (${i})`);
+      return count(await plain.query(`SELECT count(*) AS n FROM rows_plain WHERE i = ${i}`));
+    });
+    assert.ok(plainMisses >= 20, `the data lag shows through plain calls: ${plainMisses}/60 reads missed the row just inserted`);
+
+    const sessionMisses = await misses(60, (i) =>
+      plain.withSession(async (s) => {
+        await s.execute(`INSERT INTO rows_sess VALUES (${i})`);
+        return count(await s.query(`SELECT count(*) AS n FROM rows_sess WHERE i = ${i}`));
+      }),
+    );
+    assert.equal(sessionMisses, 0, 'read-your-writes on a pinned session');
+
+    const syncMisses = await misses(60, async (i) => {
+      await plain.execute(`INSERT INTO rows_sync VALUES (${i})`, { queryOptions: { SYNC_DDL: 'true' } });
+      return count(await plain.query(`SELECT count(*) AS n FROM rows_sync WHERE i = ${i}`));
+    });
+    assert.equal(syncMisses, 0, 'SYNC_DDL makes an INSERT visible everywhere when it returns');
+
+    const keyMisses = await misses(60, async (i) => {
+      await plain.execute(`INSERT INTO rows_keyed VALUES (${i})`, { affinity: 'tenant-7' });
+      return count(await plain.query(`SELECT count(*) AS n FROM rows_keyed WHERE i = ${i}`, { affinity: 'tenant-7' }));
+    });
+    assert.equal(keyMisses, 0);
+  });
+
   it('an affinity key lands on the same coordinator from two processes; losing one of 3 moves only its keys (about a third of 1000)', async () => {
     await fx.start();
     const addresses = fx.addresses();

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as hive from 'hive-driver';
-import { useCluster } from './helpers/sim-fixture';
+import { HIVE_FETCH_FIRST, HIVE_FETCH_NEXT } from './helpers/hive-driver';
+import { uniqueTable, useCluster } from './helpers/sim-fixture';
 
 // hive-driver's own generated Thrift types (its TCLIService_types has V10 etc.).
 const { TCLIService, TCLIService_types } = hive.thrift as { TCLIService: object; TCLIService_types: never };
@@ -10,7 +11,14 @@ interface HiveOperationLike {
   close(): Promise<unknown>;
 }
 interface HiveSessionLike {
-  executeStatement(sql: string, options?: { runAsync?: boolean }): Promise<HiveOperationLike>;
+  executeStatement(sql: string, options?: { runAsync?: boolean; confOverlay?: Record<string, string> }): Promise<HiveOperationLike>;
+  getCatalogs(): Promise<HiveOperationLike>;
+  getTableTypes(): Promise<HiveOperationLike>;
+  getTypeInfo(): Promise<HiveOperationLike>;
+  getFunctions(request: { functionName: string; catalogName?: string; schemaName?: string }): Promise<HiveOperationLike>;
+  getSchemas(request: { schemaName?: string; catalogName?: string }): Promise<HiveOperationLike>;
+  getTables(request: { schemaName?: string; tableName?: string; tableTypes?: string[] }): Promise<HiveOperationLike>;
+  getColumns(request: { schemaName?: string; tableName?: string; columnName?: string }): Promise<HiveOperationLike>;
   close(): Promise<unknown>;
 }
 
@@ -38,14 +46,20 @@ describe('simulator: hive-driver reads from a coordinator', function () {
     return session;
   }
 
-  async function run(session: HiveSessionLike, sql: string): Promise<Array<Record<string, unknown>>> {
-    const utils = new hive.HiveUtils(TCLIService_types);
-    const op = await session.executeStatement(sql, { runAsync: true });
-    await utils.waitUntilReady(op as never, false, () => undefined);
-    await utils.fetchAll(op as never);
-    const rows = utils.getResult(op as never).getValue() as Array<Record<string, unknown>>;
+  const utils = (): hive.HiveUtils => new hive.HiveUtils(TCLIService_types);
+
+  /** Fetches every row of a finished operation, starting with `first` (hive-driver's orientation). */
+  async function rowsOf(op: HiveOperationLike, first = HIVE_FETCH_NEXT): Promise<Array<Record<string, unknown>>> {
+    const u = utils();
+    await u.waitUntilReady(op as never, false, () => undefined);
+    await u.fetchAll(op as never, first);
+    const rows = u.getResult(op as never).getValue() as Array<Record<string, unknown>>;
     await op.close();
     return rows;
+  }
+
+  async function run(session: HiveSessionLike, sql: string): Promise<Array<Record<string, unknown>>> {
+    return rowsOf(await session.executeStatement(sql, { runAsync: true }));
   }
 
   it('creates, fills and reads a table with INT, BIGINT, DOUBLE, DECIMAL, STRING, TIMESTAMP, DATE, BOOLEAN and NULLs', async () => {
@@ -89,5 +103,90 @@ describe('simulator: hive-driver reads from a coordinator', function () {
     assert.equal(second.flag, false);
     // NULLs come from the nulls bitmap for every type.
     assert.deepEqual(nulls, { i: null, b: null, d: null, dec: null, s: null, ts: null, dt: null, flag: null });
+  });
+
+  describe('FETCH_FIRST (hive-driver fetches with it first by default)', () => {
+    it('is refused without impala.resultset.cache.size, as Impala does', async () => {
+      const session = await connect();
+      const op = await session.executeStatement('SELECT 1 AS one', { runAsync: true });
+      const err = await rowsOf(op, HIVE_FETCH_FIRST).then(() => undefined, (e: unknown) => e as { message?: string });
+      assert.match(String(err?.message), /^Restarting of fetch requires enabling of query result caching\.\n$/);
+    });
+
+    it('reads and restarts when the statement enables the result cache', async () => {
+      const session = await connect();
+      const sql = 'SELECT range AS n FROM range(5) ORDER BY n';
+      const op = await session.executeStatement(sql, { runAsync: true, confOverlay: { 'impala.resultset.cache.size': '10' } });
+      const rows = await rowsOf(op, HIVE_FETCH_FIRST);
+      assert.deepEqual(rows.map((r) => r.n), [0, 1, 2, 3, 4]);
+    });
+  });
+
+  describe('metadata RPCs', () => {
+    it('getCatalogs answers no rows; getTableTypes TABLE and VIEW', async () => {
+      const session = await connect();
+      assert.deepEqual(await rowsOf(await session.getCatalogs()), []);
+      assert.deepEqual(await rowsOf(await session.getTableTypes()), [{ TABLE_TYPE: 'TABLE' }, { TABLE_TYPE: 'VIEW' }]);
+    });
+
+    it('getTypeInfo lists Impala types with JDBC type codes', async () => {
+      const session = await connect();
+      const types = await rowsOf(await session.getTypeInfo());
+      const byName = new Map(types.map((t) => [t.TYPE_NAME, t]));
+      assert.deepEqual([...byName.keys()].slice(0, 5), ['BOOLEAN', 'TINYINT', 'SMALLINT', 'INT', 'BIGINT']);
+      assert.equal(byName.get('BIGINT')?.DATA_TYPE, -5);
+      assert.equal(byName.get('BIGINT')?.PRECISION, 19);
+      assert.equal(byName.get('BIGINT')?.NUM_PREC_RADIX, 10);
+      assert.equal(byName.get('STRING')?.CASE_SENSITIVE, true);
+      assert.equal(byName.get('STRING')?.UNSIGNED_ATTRIBUTE, true);
+      assert.equal(byName.get('DECIMAL')?.DATA_TYPE, 3);
+      assert.ok(byName.has('STRUCT') && byName.has('ARRAY') && byName.has('MAP'));
+    });
+
+    it('getFunctions lists built-ins for a JDBC pattern, none under a user schema', async () => {
+      const session = await connect();
+      const fns = await rowsOf(await session.getFunctions({ functionName: 'coalesce' }));
+      assert.ok(fns.length > 1, JSON.stringify(fns));
+      for (const f of fns) {
+        assert.equal(f.FUNCTION_CAT, null);
+        assert.equal(f.FUNCTION_SCHEM, '_impala_builtins');
+        assert.equal(f.FUNCTION_NAME, 'coalesce');
+        assert.equal(f.FUNCTION_TYPE, 1);
+        assert.match(String(f.SPECIFIC_NAME), /^coalesce\(/);
+      }
+      const prefixed = await rowsOf(await session.getFunctions({ functionName: 'conc%' }));
+      assert.deepEqual([...new Set(prefixed.map((f) => f.FUNCTION_NAME))].sort(), ['concat', 'concat_ws']);
+      assert.deepEqual(await rowsOf(await session.getFunctions({ functionName: '%', schemaName: 'default' })), []);
+    });
+
+    it('getSchemas, getTables and getColumns match % and _ as JDBC wildcards and .* as a regex', async () => {
+      const session = await connect();
+      const t = uniqueTable('hd_meta');
+      await run(session, `CREATE TABLE ${t} (id BIGINT COMMENT 'key', amount DECIMAL(12,2)) COMMENT 'orders'`);
+      await run(session, `CREATE VIEW ${t}_v AS SELECT id FROM ${t}`);
+      const schemas = await rowsOf(await session.getSchemas({ schemaName: 'def%' }));
+      assert.deepEqual(schemas, [{ TABLE_SCHEM: 'default', TABLE_CATALOG: '' }]);
+      assert.deepEqual((await rowsOf(await session.getSchemas({ schemaName: 'd_fault' }))).map((r) => r.TABLE_SCHEM), ['default']);
+      assert.deepEqual((await rowsOf(await session.getSchemas({ schemaName: 'def.*' }))).map((r) => r.TABLE_SCHEM), ['default']);
+
+      const tables = await rowsOf(await session.getTables({ schemaName: 'default', tableName: `${t}%` }));
+      assert.deepEqual(tables, [
+        { TABLE_CAT: '', TABLE_SCHEM: 'default', TABLE_NAME: t, TABLE_TYPE: 'TABLE', REMARKS: 'orders' },
+        { TABLE_CAT: '', TABLE_SCHEM: 'default', TABLE_NAME: `${t}_v`, TABLE_TYPE: 'VIEW', REMARKS: '' },
+      ]);
+      const views = await rowsOf(await session.getTables({ schemaName: 'default', tableName: `${t}.*`, tableTypes: ['view'] }));
+      assert.deepEqual(views.map((r) => r.TABLE_NAME), [`${t}_v`]);
+
+      const columns = await rowsOf(await session.getColumns({ schemaName: 'default', tableName: t, columnName: 'a%' }));
+      assert.equal(columns.length, 1);
+      const [amount] = columns as [Record<string, unknown>];
+      assert.equal(amount.TABLE_CAT, null);
+      assert.equal(amount.TABLE_MD, 'default');
+      assert.equal(amount.COLUMN_NAME, 'amount');
+      assert.equal(amount.TYPE_NAME, 'DECIMAL');
+      assert.equal(amount.COLUMN_SIZE, 12);
+      assert.equal(amount.DECIMAL_DIGITS, 2);
+      assert.equal(amount.ORDINAL_POSITION, 2);
+    });
   });
 });

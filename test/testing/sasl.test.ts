@@ -3,6 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import * as hive from 'hive-driver';
 import { ErrorCode, hasCode } from '../../src/errors';
 import * as I from '../../src/thrift/gen-nodejs/ImpalaService_types';
+import { HIVE_FETCH_NEXT } from './helpers/hive-driver';
 import { check, Hs2TestClient } from './helpers/hs2-client';
 import { useCluster } from './helpers/sim-fixture';
 
@@ -102,7 +103,8 @@ describe('simulator: SASL PLAIN authentication (users option)', function () {
       const utils = new hive.HiveUtils(TCLIService_types);
       const op = await session.executeStatement('SELECT 40 + 2 AS n', { runAsync: true });
       await utils.waitUntilReady(op, false, () => undefined);
-      await utils.fetchAll(op);
+      // FETCH_NEXT: hive-driver's default first fetch is FETCH_FIRST, which Impala refuses without a result cache.
+      await utils.fetchAll(op, HIVE_FETCH_NEXT);
       assert.deepEqual(utils.getResult(op).getValue(), [{ n: 42 }]);
       await op.close();
       await session.close();

@@ -22,7 +22,7 @@ export async function syncCatalogWithDuckDb(instance: DuckDBInstance, catalog: C
   let schemaRows: unknown[][];
   let objectRows: unknown[][];
   try {
-    const where = `database_name = current_database() AND ${OWN_SCHEMAS}`;
+    const where = `database_name = system.main.current_database() AND ${OWN_SCHEMAS}`;
     schemaRows = await (await conn.run(`SELECT schema_name FROM duckdb_schemas() WHERE ${where}`)).getRows();
     objectRows = await (
       await conn.run(

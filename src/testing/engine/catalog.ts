@@ -8,6 +8,11 @@
  * has a change also has every earlier one. INVALIDATE METADATA / REFRESH (and a
  * coordinator restart) bring a coordinator fully up to date.
  *
+ * Data travels the same way: a write (INSERT, UPDATE, TRUNCATE...) is a `data`
+ * change that names a snapshot of the table as it was before the write. A
+ * coordinator that has not received the change yet reads the snapshot, like an
+ * impalad that still lists the table's old files.
+ *
  * @internal
  */
 
@@ -41,7 +46,9 @@ export type CatalogChange =
   | { readonly op: 'dropDatabase'; readonly db: string }
   | { readonly op: 'createTable'; readonly db: string; readonly table: string; readonly info: TableInfo }
   | { readonly op: 'alterTable'; readonly db: string; readonly table: string; readonly info: TableInfo }
-  | { readonly op: 'dropTable'; readonly db: string; readonly table: string };
+  | { readonly op: 'dropTable'; readonly db: string; readonly table: string }
+  /** The table's data changed; `snapshot` is the engine table holding the data as it was before. */
+  | { readonly op: 'data'; readonly db: string; readonly table: string; readonly snapshot: string };
 
 interface DatabaseState {
   readonly comment: string;
@@ -71,6 +78,12 @@ export interface CatalogView {
   databases(): Array<{ name: string; comment: string }>;
   /** Table names of a database, sorted; empty for an unknown database. */
   tables(db: string): string[];
+  /**
+   * Where this coordinator reads the table's data from: the snapshot of the
+   * version it knows when a newer write has not reached it yet, else `undefined`
+   * (the table itself).
+   */
+  dataSource(db: string, table: string): string | undefined;
 }
 
 function applyChange(state: State, change: CatalogChange): void {
@@ -88,6 +101,9 @@ function applyChange(state: State, change: CatalogChange): void {
     case 'dropTable':
       state.get(change.db)?.tables.delete(change.table);
       break;
+    case 'data':
+      // Data lives in the engine; the catalog only orders it.
+      break;
   }
 }
 
@@ -95,8 +111,9 @@ function cloneState(state: State): State {
   return new Map([...state].map(([name, db]) => [name, { comment: db.comment, tables: new Map(db.tables) }]));
 }
 
-function viewOf(state: State): CatalogView {
+function viewOf(state: State, stale: ReadonlyMap<string, string> = new Map()): CatalogView {
   return {
+    dataSource: (db, table) => stale.get(`${db}.${table}`),
     hasDatabase: (db) => state.has(db),
     table: (db, table) => state.get(db)?.tables.get(table),
     databases: () =>
@@ -114,6 +131,8 @@ export class Catalog {
   readonly #pending: LoggedChange[] = [];
   /** Per coordinator, the highest sequence number it was brought up to explicitly. */
   readonly #caughtUp = new Map<number, number>();
+  /** Snapshots of data changes every coordinator now has, for the engine to drop. */
+  readonly #released: string[] = [];
   #seq = 0;
 
   /** @param now - the clock, in ms (injectable for tests). */
@@ -156,11 +175,24 @@ export class Catalog {
       if (entry.origin === coordinator || entry.at + entry.lagMs <= now) seen = Math.max(seen, entry.seq);
     }
     const state = cloneState(this.#base);
+    const stale = new Map<string, string>();
     for (const entry of this.#pending) {
       // Seeded changes are everywhere at once without implying the DDL logged before them.
-      if (entry.seq <= seen || entry.origin === EVERYWHERE) applyChange(state, entry.change);
+      if (entry.seq <= seen || entry.origin === EVERYWHERE) {
+        applyChange(state, entry.change);
+        continue;
+      }
+      const change = entry.change;
+      // The oldest write this coordinator lacks holds the data as it last knew it.
+      if (change.op === 'data' && !stale.has(`${change.db}.${change.table}`)) stale.set(`${change.db}.${change.table}`, change.snapshot);
     }
-    return viewOf(state);
+    return viewOf(state, stale);
+  }
+
+  /** Snapshots no coordinator reads any more (their change reached everyone), once each. */
+  takeReleased(): string[] {
+    this.#fold();
+    return this.#released.splice(0);
   }
 
   /** The latest state, regardless of propagation (what catalogd and DuckDB hold). */
@@ -177,6 +209,7 @@ export class Catalog {
       const head = this.#pending[0] as LoggedChange;
       if (head.origin !== EVERYWHERE && head.at + head.lagMs > now) break;
       applyChange(this.#base, head.change);
+      if (head.change.op === 'data') this.#released.push(head.change.snapshot);
       this.#pending.shift();
     }
   }

@@ -9,7 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { impalaTypeTextOfDuck } from './impala-types';
 import { staticPlan, stringColumns, summaryPlan, type PlanEnv, type StatementPlan } from './plan-types';
 import { duckTable } from './query-planner';
-import { optionRows } from './query-options';
+import { optionRows, validateOption } from './query-options';
 import { analysisError, databaseNotFoundError, mapDuckDbError, tableNotFoundError } from './sql-errors';
 import { duckIdent } from './sql-lexer';
 import type { ParsedStatement } from './statement-parser';
@@ -80,6 +80,8 @@ export async function planCommand(stmt: ParsedStatement, env: PlanEnv): Promise<
     case 'set':
       return staticPlan('set', stringColumns('option', 'value', 'level'), optionRows(env.ctx, stmt.all));
     case 'set-option':
+      // Impala checks the value when the statement runs, inside ExecuteStatement.
+      validateOption(stmt.key, stmt.value);
       return staticPlan('set', stringColumns('option', 'value', 'level'), [], { options: { [stmt.key]: stmt.value } });
     case 'unset': {
       const keys = stmt.key === undefined ? Object.keys(env.ctx.session.options) : [stmt.key];

@@ -10,7 +10,7 @@ import type { ColumnDef, DdlStatement } from './ddl-parser';
 import { rewriteTokens } from './dialect-rewrite';
 import { runDuckStatements, summaryPlan, type PlanEnv, type StatementPlan } from './plan-types';
 import { checkReferences, duckTable } from './query-planner';
-import { analysisError, databaseNotFoundError, tableNotFoundError } from './sql-errors';
+import { analysisError, databaseNotFoundError, tableNotFoundError, unresolvedTableError, writtenPath } from './sql-errors';
 import { duckIdent } from './sql-lexer';
 import { findTableReferences } from './statement-scan';
 import { qualify, type QualifiedName, type TableName, type TokenCursor } from './token-cursor';
@@ -88,6 +88,8 @@ function createTable(cur: TokenCursor, ddl: Extract<DdlStatement, { type: 'creat
 }
 
 function alterTable(ddl: Extract<DdlStatement, { type: 'alter-table' }>, env: PlanEnv): StatementPlan {
+  // Impala resolves an ALTER TABLE target like a FROM item: the path as written.
+  if (env.view.table(qualify(ddl.table, env.database).db, ddl.table.name) === undefined) throw unresolvedTableError(writtenPath(ddl.table));
   const { q, info } = requireTable(env, ddl.table);
   const action = ddl.action;
   const target = duckTable(q);
@@ -202,7 +204,8 @@ export function planDdl(cur: TokenCursor, ddl: DdlStatement, env: PlanEnv): Stat
         throw tableNotFoundError(q.db, q.name);
       }
       if (info.kind === 'VIEW') throw analysisError(`TRUNCATE TABLE not supported on non-HDFS table: ${q.db}.${q.name}`);
-      return duckDdl(env, [`DELETE FROM ${duckTable(q)}`], 'Table has been truncated.', []);
+      // Emptying the table is a data change: other coordinators see the rows until it reaches them.
+      return { ...duckDdl(env, [`DELETE FROM ${duckTable(q)}`], 'Table has been truncated.', []), writes: q };
     }
     case 'alter-table':
       return alterTable(ddl, env);

@@ -9,6 +9,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { cancellableDelay } from './cancellable-delay';
 import { Catalog } from './catalog';
 import { syncCatalogWithDuckDb } from './catalog-sync';
+import { DataVersions } from './data-versions';
+import { SESSION_FUNCTION_MACROS, setSessionUser } from './session-functions';
 import { DuckDbConnectionPool, type PoolStats, type PooledConnection } from './connection-pool';
 import { resolveEngineOptions, type DuckDbEngineOptions, type ResolvedEngineOptions } from './engine-options';
 import type { PlanEnv, RunContext, StatementPlan } from './plan-types';
@@ -44,6 +46,8 @@ export interface EngineStats {
   /** Result rows held in memory by open statements, not yet fetched. */
   readonly bufferedRows: number;
   readonly connections: PoolStats;
+  /** Table snapshots kept for coordinators that have not received a write yet. */
+  readonly snapshots: number;
 }
 
 type StatementState = 'planning' | 'planned' | 'running' | 'ready' | 'failed' | 'cancelled';
@@ -62,6 +66,8 @@ interface StatementRecord {
   busy: Promise<void>;
   /** DuckDB was interrupted on this statement's connection: do not reuse it. */
   interrupted: boolean;
+  /** Snapshots the statement reads (held until it is released). */
+  snapshots: readonly string[];
 }
 
 /** Idle DuckDB connections kept for reuse. */
@@ -80,6 +86,7 @@ const MACROS = [
   'CREATE MACRO IF NOT EXISTS nullifzero(a) AS nullif(a, 0)',
   // Impala's sleep(ms) returns true after sleeping; the engine does the waiting (plan.delayMs).
   'CREATE MACRO IF NOT EXISTS sleep(ms) AS true',
+  ...SESSION_FUNCTION_MACROS,
 ];
 
 /** Refuses a malformed plan request with a message naming the field (a front-end bug, not a SQL error). */
@@ -116,6 +123,9 @@ class DuckDbEngine implements DuckDbSqlEngine {
   readonly #instance: DuckDBInstance;
   readonly #pool: DuckDbConnectionPool;
   readonly #catalog = new Catalog();
+  readonly #versions = new DataVersions();
+  /** Snapshot drops in the background; close() waits for them before closing DuckDB. */
+  #collecting: Promise<void> = Promise.resolve();
   readonly #records = new Map<string, StatementRecord>();
   readonly #options: ResolvedEngineOptions;
   #seq = 0;
@@ -155,6 +165,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
       cursor: undefined,
       busy: Promise.resolve(),
       interrupted: false,
+      snapshots: [],
     };
     this.#records.set(id, record);
     const database = ctx.session.database.toLowerCase();
@@ -165,6 +176,10 @@ class DuckDbEngine implements DuckDbSqlEngine {
       view: this.#catalog.viewFor(ctx.coordinator),
       latest: this.#catalog.latest(),
       connection: () => this.#connection(record),
+      readSnapshots: (snapshots) => {
+        record.snapshots = [...record.snapshots, ...snapshots];
+        this.#versions.read(snapshots);
+      },
     };
     const planning = planStatement(env);
     record.busy = settle(planning);
@@ -210,10 +225,20 @@ class DuckDbEngine implements DuckDbSqlEngine {
         catalog: this.#catalog,
         connection: () => this.#connection(record),
       };
-      const outcome = await plan.run(rc);
+      const lagMs = sync ? this.#options.syncDdlDelayMs : this.#options.catalogLagMs;
+      let outcome: Awaited<ReturnType<StatementPlan['run']>>;
+      const writes = plan.writes;
+      if (writes !== undefined && lagMs > 0) {
+        // Other coordinators keep reading the data as it was until the change reaches them.
+        const conn = (await rc.connection()).connection;
+        const { result, snapshot } = await this.#versions.snapshotAndWrite(conn, writes, () => plan.run(rc));
+        outcome = { ...result, changes: [...(result.changes ?? []), { op: 'data', db: writes.db, table: writes.name, snapshot }] };
+      } else {
+        outcome = await plan.run(rc);
+      }
       // Record what DuckDB already did even when a cancel raced it, so the catalog never disagrees with the data.
       if (outcome.changes !== undefined && outcome.changes.length > 0) {
-        this.#catalog.record(outcome.changes, record.ctx.coordinator, sync ? this.#options.syncDdlDelayMs : this.#options.catalogLagMs);
+        this.#catalog.record(outcome.changes, record.ctx.coordinator, lagMs);
       }
       if (signal.aborted) throw cancelledError();
       if (sync && (plan.kind === 'ddl' || plan.kind === 'dml')) await cancellableDelay(this.#options.syncDdlDelayMs, signal);
@@ -310,13 +335,14 @@ class DuckDbEngine implements DuckDbSqlEngine {
   stats(): EngineStats {
     let bufferedRows = 0;
     for (const record of this.#records.values()) bufferedRows += record.cursor?.bufferedRows ?? 0;
-    return { statements: this.#records.size, bufferedRows, connections: this.#pool.stats() };
+    return { statements: this.#records.size, bufferedRows, connections: this.#pool.stats(), snapshots: this.#versions.live };
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#records.keys()].map((id) => this.release(id)));
+    await this.#collecting;
     this.#pool.closeAll();
     this.#instance.closeSync();
   }
@@ -344,6 +370,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
       throw cancelledError();
     }
     record.conn = conn;
+    await setSessionUser(conn, record.ctx.session.user);
     return conn;
   }
 
@@ -363,10 +390,26 @@ class DuckDbEngine implements DuckDbSqlEngine {
 
   #dispose(record: StatementRecord, reusable: boolean): void {
     record.plan?.dispose?.();
+    this.#versions.unread(record.snapshots);
+    record.snapshots = [];
     record.plan = undefined;
     record.cursor = undefined;
     this.#releaseConnection(record, reusable);
     this.#records.delete(record.id);
+    this.#collectSnapshots();
+  }
+
+  /** Drops snapshots every coordinator is past and no statement reads (in the background). */
+  #collectSnapshots(): void {
+    const released = this.#catalog.takeReleased();
+    if (this.#closed) return;
+    const collect = (): Promise<void> =>
+      this.#versions.collect(released, async () => {
+        const pooled = await this.#pool.acquire('default');
+        return { conn: pooled.connection, done: () => this.#pool.release(pooled, true) };
+      });
+    // One drop at a time, and never on a connection DuckDB is closing.
+    this.#collecting = this.#collecting.then(collect).catch(() => undefined);
   }
 }
 

@@ -9,6 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog, CatalogChange, CatalogView } from './catalog';
 import type { PooledConnection } from './connection-pool';
 import type { ResultCursor } from './result-cursor';
+import type { QualifiedName } from './token-cursor';
 import { mapDuckDbError } from './sql-errors';
 import type { PlannedStatement, SimColumn, StatementContext, StatementKind } from './types';
 
@@ -43,6 +44,8 @@ export interface StatementPlan {
   /** `sleep(ms)` total, waited before running, in ms. */
   readonly delayMs: number;
   readonly sessionChanges?: PlannedStatement['sessionChanges'];
+  /** The table whose data the statement changes (INSERT, UPDATE, TRUNCATE...): its write reaches other coordinators with catalog lag. */
+  readonly writes?: QualifiedName;
   run(rc: RunContext): Promise<ExecOutcome>;
   /** Frees what planning allocated (prepared statements). Called once, also when never run. */
   dispose?(): void;
@@ -61,6 +64,12 @@ export interface PlanEnv {
   readonly latest: CatalogView;
   /** The statement's DuckDB connection, schema set to the session database. */
   connection(): Promise<PooledConnection>;
+  /**
+   * Keeps these snapshots (tables as this coordinator last knew them, see
+   * data-versions) until the statement is released. Call it in the same tick
+   * the view was read, before any await, so no snapshot is dropped in between.
+   */
+  readSnapshots(snapshots: readonly string[]): void;
 }
 
 /** Result columns of a DDL statement (protocol reference §2.6). */

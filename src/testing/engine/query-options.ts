@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import { optionValueError } from './option-values';
 import { SimSqlError } from './types';
 import type { StatementContext } from './types';
 
@@ -103,12 +104,28 @@ export function invalidOptionError(key: string): SimSqlError {
   return new SimSqlError(`Invalid query option: ${key}`);
 }
 
-/** Rejects an ExecuteStatement overlay with an unknown key, as Impala does. */
+/**
+ * Impala's error for setting option `key` (any case) to `value`: an unknown key
+ * (`Invalid query option: <key>`) or a value the option does not take (e.g.
+ * `Failed to parse query option 'MEM_LIMIT': lots`); `undefined` when accepted.
+ */
+export function optionError(key: string, value: string): string | undefined {
+  const name = canonicalOptionName(key);
+  if (name === undefined) return `Invalid query option: ${key}`;
+  return optionValueError(name, value);
+}
+
+/** Throws Impala's error for an option value Impala refuses (see {@link optionError}). */
+export function validateOption(key: string, value: string): void {
+  const error = optionError(key, value);
+  if (error !== undefined) throw new SimSqlError(error);
+}
+
+/** Rejects an ExecuteStatement overlay with an unknown key or a refused value, as Impala does. */
 export function validateOverlay(overlay: Readonly<Record<string, string>>): void {
-  for (const key of Object.keys(overlay)) {
-    if (canonicalOptionName(key) === undefined && !OVERLAY_EXTRAS.has(key.toUpperCase())) {
-      throw invalidOptionError(key);
-    }
+  for (const [key, value] of Object.entries(overlay)) {
+    if (OVERLAY_EXTRAS.has(key.toUpperCase())) continue;
+    validateOption(key, value);
   }
 }
 

@@ -14,7 +14,8 @@ import { rewriteTokens } from './dialect-rewrite';
 import { declaredCharType, reportedType, type ReportedType } from './impala-types';
 import { runDuckStatements, stringColumns, type PlanEnv, type StatementPlan } from './plan-types';
 import { DuckDbStreamCursor } from './result-cursor';
-import { analysisError, mapDuckDbError, tableNotFoundError, unresolvedTableError } from './sql-errors';
+import { checkWritable } from './dml-targets';
+import { analysisError, mapDuckDbError, tableNotFoundError, unresolvedTableError, writtenPath } from './sql-errors';
 import { duckIdent, duckString } from './sql-lexer';
 import { findTableReferences, nullLiteralNames, type TableReference } from './statement-scan';
 import type { ParsedStatement } from './statement-parser';
@@ -28,14 +29,15 @@ export function duckTable(name: QualifiedName): string {
 
 /**
  * Fails with Impala's text for the first table this coordinator does not know:
- * `Could not resolve table reference` for tables read, `Table does not exist` for
- * tables written.
+ * `Could not resolve table reference: '<path as written>'` for tables read (and,
+ * with `resolvedTargets`, for UPDATE/DELETE/MERGE targets, which Impala resolves
+ * like FROM items), `Table does not exist: <db>.<table>` for INSERT targets.
  */
-export function checkReferences(refs: readonly TableReference[], view: CatalogView, database: string): void {
+export function checkReferences(refs: readonly TableReference[], view: CatalogView, database: string, resolvedTargets = false): void {
   for (const ref of refs) {
     const q = qualify(ref.table, database);
     if (view.table(q.db, q.name) !== undefined) continue;
-    throw ref.role === 'target' ? tableNotFoundError(q.db, q.name) : unresolvedTableError(q.db, q.name);
+    throw ref.role === 'target' && !resolvedTargets ? tableNotFoundError(q.db, q.name) : unresolvedTableError(writtenPath(ref.table));
   }
 }
 
@@ -151,8 +153,22 @@ export async function planQuery(cur: TokenCursor, start: number, env: PlanEnv): 
   };
 }
 
-/** The DuckDB statements of an INSERT / UPSERT, validated by DuckDB at plan time. */
-async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'insert' }>, env: PlanEnv): Promise<{ statements: string[]; delayMs: number }> {
+/** The DuckDB work of an INSERT / UPSERT, validated by DuckDB at plan time. */
+interface InsertWork {
+  readonly target: QualifiedName;
+  /** Run in one transaction; the last one's count is the rows inserted. */
+  readonly statements: string[];
+  /** The INSERT as one statement (what EXPLAIN shows). */
+  readonly insert: string;
+  /** Run after `statements` whatever happened (drops the staging table of an OVERWRITE). */
+  readonly cleanup: string | undefined;
+  readonly delayMs: number;
+}
+
+/** Staging table of INSERT OVERWRITE, per DuckDB connection. */
+const OVERWRITE_STAGING = 'temp.__impala_overwrite';
+
+async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'insert' }>, env: PlanEnv): Promise<InsertWork> {
   const body = rewriteTokens(cur.tokensBetween(stmt.bodyStart));
   const conn = (await env.connection()).connection;
   await parse(conn, body.sql, env.database);
@@ -160,6 +176,7 @@ async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement,
   const info = env.view.table(target.db, target.name);
   if (info === undefined) throw tableNotFoundError(target.db, target.name);
   if (info.kind === 'VIEW') throw analysisError(`Impala does not support inserting into views: ${target.db}.${target.name}`);
+  if (stmt.mode === 'upsert') checkWritable('UPSERT', target, info);
   checkReferences(findTableReferences(cur.sig.slice(stmt.bodyStart)), env.view, env.database);
   let columns = stmt.columns;
   let select = body.sql;
@@ -179,38 +196,54 @@ async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement,
   const columnList = columns === undefined ? '' : ` (${columns.map(duckIdent).join(', ')})`;
   const insert = `${verb} ${duckTable(target)}${columnList} ${select}`;
   (await prepare(conn, insert, env.database)).destroySync();
-  const statements = [insert];
-  if (stmt.mode === 'overwrite') {
-    // A static PARTITION replaces that partition only; otherwise the whole table.
-    const where = statics.map((p) => `${duckIdent(p.name)} = ${valueSql(p.value as [number, number])}`).join(' AND ');
-    statements.unshift(`DELETE FROM ${duckTable(target)}${where === '' ? '' : ` WHERE ${where}`}`);
-  }
-  return { statements, delayMs: body.delayMs };
+  const work = { target, insert, delayMs: body.delayMs };
+  if (stmt.mode !== 'overwrite') return { ...work, statements: [insert], cleanup: undefined };
+  // The rows to write are computed before the old ones go: INSERT OVERWRITE t
+  // SELECT ... FROM t reads t as it was. A static PARTITION replaces that
+  // partition only; otherwise the whole table.
+  const where = statics.map((p) => `${duckIdent(p.name)} = ${valueSql(p.value as [number, number])}`).join(' AND ');
+  return {
+    ...work,
+    statements: [
+      `CREATE OR REPLACE TEMP TABLE ${OVERWRITE_STAGING.slice('temp.'.length)} AS ${select}`,
+      `DELETE FROM ${duckTable(target)}${where === '' ? '' : ` WHERE ${where}`}`,
+      `${verb} ${duckTable(target)}${columnList} SELECT * FROM ${OVERWRITE_STAGING}`,
+    ],
+    cleanup: `DROP TABLE IF EXISTS ${OVERWRITE_STAGING}`,
+  };
 }
 
 async function columnNames(conn: DuckDBConnection, table: QualifiedName): Promise<string[]> {
   const result = await conn.run(
-    `SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ${duckString(table.db)} AND table_name = ${duckString(table.name)} ORDER BY column_index`,
+    `SELECT column_name FROM duckdb_columns() WHERE database_name = system.main.current_database() AND schema_name = ${duckString(table.db)} AND table_name = ${duckString(table.name)} ORDER BY column_index`,
   );
   return (await result.getRows()).map((r) => String(r[0]));
 }
 
 async function hasPrimaryKey(conn: DuckDBConnection, table: QualifiedName): Promise<boolean> {
   const result = await conn.run(
-    `SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() AND schema_name = ${duckString(table.db)} AND table_name = ${duckString(table.name)} AND constraint_type = 'PRIMARY KEY'`,
+    `SELECT count(*) FROM duckdb_constraints() WHERE database_name = system.main.current_database() AND schema_name = ${duckString(table.db)} AND table_name = ${duckString(table.name)} AND constraint_type = 'PRIMARY KEY'`,
   );
   return Number((await result.getRows())[0]?.[0] ?? 0) > 0;
 }
 
 /** INSERT / UPSERT: no result set, `rowsModified` from DuckDB. */
 export async function planInsert(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'insert' }>, env: PlanEnv): Promise<StatementPlan> {
-  const { statements, delayMs } = await insertStatements(cur, stmt, env);
+  const work = await insertStatements(cur, stmt, env);
   return {
     kind: 'dml',
     hasResultSet: false,
     columns: [],
-    delayMs,
-    run: async (rc) => ({ rowsModified: await runDuckStatements((await rc.connection()).connection, statements, env.database) }),
+    delayMs: work.delayMs,
+    writes: work.target,
+    run: async (rc) => {
+      const conn = (await rc.connection()).connection;
+      try {
+        return { rowsModified: await runDuckStatements(conn, work.statements, env.database) };
+      } finally {
+        if (work.cleanup !== undefined) await conn.run(work.cleanup).catch(() => undefined);
+      }
+    },
   };
 }
 
@@ -221,13 +254,21 @@ export async function planDml(cur: TokenCursor, verb: 'UPDATE' | 'DELETE' | 'MER
   if (verb === 'DELETE' && !cur.isWord('FROM')) sql = `DELETE FROM ${rewriteTokens(cur.tokensBetween(1)).sql}`;
   const conn = (await env.connection()).connection;
   await parse(conn, sql, env.database);
-  checkReferences(findTableReferences(cur.sig), env.view, env.database);
+  const refs = findTableReferences(cur.sig);
+  checkReferences(refs, env.view, env.database, true);
+  const targetRef = refs.find((r) => r.role === 'target');
+  let writes: QualifiedName | undefined;
+  if (targetRef !== undefined) {
+    writes = qualify(targetRef.table, env.database);
+    checkWritable(verb, writes, env.view.table(writes.db, writes.name));
+  }
   (await prepare(conn, sql, env.database)).destroySync();
   return {
     kind: 'dml',
     hasResultSet: false,
     columns: [],
     delayMs,
+    ...(writes === undefined ? {} : { writes }),
     run: async (rc) => ({ rowsModified: await runDuckStatements((await rc.connection()).connection, [sql], env.database) }),
   };
 }
@@ -236,7 +277,7 @@ export async function planDml(cur: TokenCursor, verb: 'UPDATE' | 'DELETE' | 'MER
 export async function planExplain(cur: TokenCursor, stmt: Extract<ParsedStatement, { type: 'explain' }>, env: PlanEnv): Promise<StatementPlan> {
   let target: string;
   if (stmt.inner.type === 'insert') {
-    target = (await insertStatements(cur, stmt.inner, env)).statements.at(-1) as string;
+    target = (await insertStatements(cur, stmt.inner, env)).insert;
   } else {
     const q = await prepareQuery(cur, stmt.start, env);
     q.prepared.destroySync();

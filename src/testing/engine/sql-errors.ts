@@ -20,9 +20,18 @@ export function analysisError(detail: string): SimSqlError {
   return new SimSqlError(`AnalysisException: ${detail}`);
 }
 
-/** Impala's text for a table the coordinator does not know (yet) in a FROM clause. */
-export function unresolvedTableError(db: string, table: string): SimSqlError {
-  return analysisError(`Could not resolve table reference: '${db}.${table}'`);
+/**
+ * Impala's text for a table the coordinator does not know (yet) in a FROM clause,
+ * ALTER TABLE or UPDATE/DELETE: the path as the statement wrote it (`'t'` for an
+ * unqualified name, `'db.t'` for a qualified one), lower case.
+ */
+export function unresolvedTableError(path: string): SimSqlError {
+  return analysisError(`Could not resolve table reference: '${path}'`);
+}
+
+/** The path of a table reference as written: `t` or `db.t`. */
+export function writtenPath(table: { readonly db: string | undefined; readonly name: string }): string {
+  return table.db === undefined ? table.name : `${table.db}.${table.name}`;
 }
 
 /** Impala's text for a DDL/DML target the coordinator does not know (yet). */
@@ -118,12 +127,14 @@ export function mapDuckDbError(err: unknown, ctx: DuckErrorContext): SimSqlError
   if (/^Parser Error: syntax error at end of input/.test(first)) return duckSyntaxError(ctx.sql, full, undefined);
   if ((m = /^Catalog Error: Table with name "?([^"\s]+?)"? does not exist because schema "?([^"\s]+?)"? does not exist/.exec(first))) {
     const name = (m[1] as string).split('.');
-    return unresolvedTableError(m[2] as string, name[name.length - 1] as string);
+    return unresolvedTableError(`${m[2] as string}.${name[name.length - 1] as string}`);
   }
   if ((m = /^Catalog Error: (?:Table|View) with name "?([^"\s!]+?)"? does not exist/.exec(first))) {
+    // DuckDB names the table as the (rewritten) statement did, which is Impala's rule too.
     const parts = (m[1] as string).split('.');
     const table = parts.pop() as string;
-    return unresolvedTableError(parts.pop() ?? ctx.database, table);
+    const schema = parts.pop();
+    return unresolvedTableError(schema === undefined ? table : `${schema}.${table}`);
   }
   if ((m = /^Catalog Error: Schema with name "?([^"\s!]+?)"? does not exist/.exec(first))) {
     return databaseNotFoundError(m[1] as string);

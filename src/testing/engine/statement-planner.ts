@@ -8,8 +8,11 @@ import { planCommand } from './command-planner';
 import { planDdl } from './ddl-planner';
 import type { PlanEnv, StatementPlan } from './plan-types';
 import { planDml, planExplain, planInsert, planQuery } from './query-planner';
+import { parseMemSpec } from './option-values';
 import { effectiveOption } from './query-options';
-import { parseStatement } from './statement-parser';
+import { staleReads } from './data-versions';
+import { parseStatement, type ParsedStatement } from './statement-parser';
+import { findTableReferences } from './statement-scan';
 import { TokenCursor } from './token-cursor';
 import { SimSqlError } from './types';
 
@@ -19,13 +22,41 @@ import { SimSqlError } from './types';
  * @throws SimSqlError - with Impala's text for anything Impala would refuse before running.
  */
 export async function planStatement(env: PlanEnv): Promise<StatementPlan> {
-  const limit = Number(effectiveOption(env.ctx, 'MAX_STATEMENT_LENGTH_BYTES'));
+  // A byte size, like every *_BYTES option: `16m`, `1k`...
+  const limit = parseMemSpec(effectiveOption(env.ctx, 'MAX_STATEMENT_LENGTH_BYTES')) ?? 0;
   const length = Buffer.byteLength(env.sql, 'utf8');
   if (limit > 0 && length > limit) {
     throw new SimSqlError(`Statement length of ${length} bytes exceeds the maximum statement length (${limit} bytes)`);
   }
-  const cur = new TokenCursor(env.sql);
-  const stmt = parseStatement(cur);
+  const parsed = new TokenCursor(env.sql);
+  const stmt = parseStatement(parsed);
+  // Tables whose newest data has not reached this coordinator are read as it knows them.
+  const stale = readsData(stmt) ? staleReads(parsed.sig, findTableReferences(parsed.sig), env.view, env.database) : undefined;
+  if (stale === undefined || stale.snapshots.length === 0) return planParsed(parsed, stmt, env);
+  env.readSnapshots(stale.snapshots);
+  return planParsed(new TokenCursor(env.sql, stale.replacements), stmt, env);
+}
+
+/**
+ * Statements whose reads follow the coordinator's data version: queries, EXPLAIN,
+ * the SELECT of INSERT and CTAS, the sources of UPDATE/DELETE. A view's definition
+ * names the tables themselves.
+ */
+function readsData(stmt: ParsedStatement): boolean {
+  switch (stmt.type) {
+    case 'query':
+    case 'explain':
+    case 'insert':
+    case 'dml':
+      return true;
+    case 'ddl':
+      return stmt.ddl.type === 'create-table' && stmt.ddl.queryStart !== undefined;
+    default:
+      return false;
+  }
+}
+
+async function planParsed(cur: TokenCursor, stmt: ParsedStatement, env: PlanEnv): Promise<StatementPlan> {
   switch (stmt.type) {
     case 'query':
       return planQuery(cur, 0, env);

@@ -13,6 +13,8 @@ export interface TableReference {
   readonly table: TableName;
   /** `source` is read (FROM, JOIN, USING); `target` is written (INTO, UPDATE, DELETE FROM, OVERWRITE). */
   readonly role: 'source' | 'target';
+  /** The name's tokens as written (`t`, or `db`, `.`, `t`). */
+  readonly tokens?: readonly Token[];
 }
 
 // A '(' right after one of these opens a subquery or a list, not a function's arguments.
@@ -97,11 +99,11 @@ export function findTableReferences(sig: readonly Token[]): TableReference[] {
     if (!isName(first) || isSymbol(sig[i + 1], '(')) return;
     if (isSymbol(sig[i + 1], '.') && isName(sig[i + 2])) {
       if (isSymbol(sig[i + 3], '(')) return;
-      refs.push({ table: { db: nameOf(first), name: nameOf(sig[i + 2] as Token) }, role });
+      refs.push({ table: { db: nameOf(first), name: nameOf(sig[i + 2] as Token) }, role, tokens: sig.slice(i, i + 3) });
       return;
     }
     const name = nameOf(first);
-    if (!ctes.has(name)) refs.push({ table: { db: undefined, name }, role });
+    if (!ctes.has(name)) refs.push({ table: { db: undefined, name }, role, tokens: [first] });
   };
 
   for (let i = 0; i < sig.length; i++) {

@@ -40,9 +40,11 @@ export class TokenCursor {
    * Tokenizes `sql`; a trailing `;` is dropped and a second statement is refused,
    * as Impala takes one statement per request.
    *
+   * @param replacements - tokens to hand out from {@link tokensBetween} in place of
+   *   the tokens starting at these offsets; parsing ({@link sig}) sees the original.
    * @throws SimSqlError (`ParseException`) when the text cannot be tokenized.
    */
-  constructor(sql: string) {
+  constructor(sql: string, replacements?: ReadonlyMap<number, Token>) {
     this.sql = sql;
     let all: Token[];
     try {
@@ -67,7 +69,8 @@ export class TokenCursor {
     }
     const semi = sig.findIndex((t) => isSymbol(t, ';'));
     if (semi >= 0) throw syntaxError(sql, sig[semi + 1] ?? sig[semi]);
-    this.all = all.slice(0, allIndex.length > 0 ? (allIndex[allIndex.length - 1] as number) + 1 : 0);
+    const kept = all.slice(0, allIndex.length > 0 ? (allIndex[allIndex.length - 1] as number) + 1 : 0);
+    this.all = replacements === undefined ? kept : kept.map((t) => replacements.get(t.start) ?? t);
     this.sig = sig;
     this.#allIndex = allIndex;
   }

@@ -3,7 +3,16 @@ import type * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import type { EngineAccess } from '../engine-access';
 import { AdmissionController } from './admission-controller';
 import { HANDLE_BYTES, guidKey, printId } from './handle-ids';
-import { invalidHandleText, malformedHandleText, queryNotFoundText, SESSION_NO_CONNECTIONS_TEXT, shuttingDownText } from './impala-messages';
+import {
+  invalidHandleText,
+  malformedHandleText,
+  queryExpiredText,
+  queryNotFoundText,
+  SESSION_EXPIRED_CANCEL_TEXT,
+  SESSION_NO_CONNECTIONS_TEXT,
+  shuttingDownText,
+} from './impala-messages';
+import { QueryExpiry } from './query-expiry';
 import { SessionRegistry, type SimSession } from './session-registry';
 import type { SimOperation } from './sim-operation';
 import { StatusFailure } from './status';
@@ -20,6 +29,16 @@ export interface ServiceSettings {
   errorWrapper: boolean;
   disconnectedSessionTimeoutMs: number;
   fetchRowsTimeoutMs: number;
+  /** Impala's `--idle_session_timeout`: default idle expiry of sessions, in ms; 0 = never. */
+  idleSessionTimeoutMs: number;
+  /** Impala's `--idle_query_timeout`: default (and cap of QUERY_TIMEOUT_S) idle expiry of queries, in ms; 0 = never. */
+  idleQueryTimeoutMs: number;
+}
+
+/** Whether `version` (`'4.5.0'`) is at least `major.minor`. */
+export function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  return a > major || (a === major && b >= minor);
 }
 
 /** Graceful shutdown timing (protocol reference §5.1). */
@@ -59,6 +78,9 @@ export class CoordinatorService {
   readonly admission = new AdmissionController();
   readonly #operations = new Map<string, SimOperation>();
   readonly #queryLog = new Map<string, SimOperation>();
+  /** Status of queries the coordinator ended itself (idle expiry), kept after they were unregistered (4.4+, IMPALA-12602). */
+  readonly #terminated = new Map<string, string>();
+  readonly queryExpiry = new QueryExpiry((op) => void this.#expireQuery(op));
   readonly #onChange: () => void;
   #shutdown: { startedAt: number; timing: ShutdownTiming; onIdle: () => void; timers: NodeJS.Timeout[] } | undefined;
   #disposed = false;
@@ -70,7 +92,11 @@ export class CoordinatorService {
     this.settings = settings;
     this.engine = engine;
     this.#onChange = onChange;
-    this.sessions = new SessionRegistry(settings.disconnectedSessionTimeoutMs, (s) => void this.#expireSession(s));
+    this.sessions = new SessionRegistry(
+      settings.disconnectedSessionTimeoutMs,
+      (s) => void this.#expireSession(s),
+      (s) => void this.#idleSession(s),
+    );
   }
 
   /** Whether kill/restart has thrown this state away. */
@@ -157,7 +183,10 @@ export class CoordinatorService {
     const secret = id?.secret ?? Buffer.alloc(0);
     if (guid.length !== HANDLE_BYTES || secret.length !== HANDLE_BYTES) throw new StatusFailure(malformedHandleText(guid.length, secret.length));
     const op = this.#operations.get(guidKey(guid));
-    if (op === undefined) throw new StatusFailure(invalidHandleText(printId(guid)));
+    if (op === undefined) {
+      const terminated = this.#terminated.get(guidKey(guid));
+      throw new StatusFailure(terminated === undefined ? invalidHandleText(printId(guid)) : `${terminated}\n`);
+    }
     if (!timingSafeEqual(op.spec.session.secret, secret)) throw new StatusFailure(queryNotFoundText(printId(guid)));
     return op;
   }
@@ -181,6 +210,7 @@ export class CoordinatorService {
     if (this.#operations.get(op.key) !== op) return;
     this.#operations.delete(op.key);
     op.spec.session.operations.delete(op.key);
+    this.queryExpiry.stop(op);
     this.#queryLog.set(op.key, op);
     if (this.#queryLog.size > QUERY_LOG_SIZE) {
       const oldest = this.#queryLog.keys().next().value;
@@ -200,6 +230,30 @@ export class CoordinatorService {
   async #expireSession(session: SimSession): Promise<void> {
     this.changed();
     await this.#closeOperationsOf(session, SESSION_NO_CONNECTIONS_TEXT);
+  }
+
+  /** Idle session expiry: its queries end; the session stays (only CloseSession works on it). */
+  async #idleSession(session: SimSession): Promise<void> {
+    await this.#closeOperationsOf(session, SESSION_EXPIRED_CANCEL_TEXT);
+  }
+
+  /**
+   * Idle query expiry: Impala 4.4+ unregisters the query and keeps its status for
+   * later RPCs on the handle; earlier versions fail it and keep it registered.
+   */
+  async #expireQuery(op: SimOperation): Promise<void> {
+    if (this.#disposed || this.#operations.get(op.key) !== op) return;
+    const text = queryExpiredText(op.queryId, op.idleTimeoutMs);
+    if (!versionAtLeast(this.settings.version, 4, 4)) {
+      await op.expire(text);
+      return;
+    }
+    this.#terminated.set(op.key, text);
+    if (this.#terminated.size > QUERY_LOG_SIZE) {
+      const oldest = this.#terminated.keys().next().value;
+      if (oldest !== undefined) this.#terminated.delete(oldest);
+    }
+    await this.unregister(op, text);
   }
 
   async #closeOperationsOf(session: SimSession, reason?: string): Promise<void> {
@@ -227,8 +281,12 @@ export class CoordinatorService {
     if (this.#shutdown !== undefined) for (const t of this.#shutdown.timers) clearTimeout(t);
     this.sessions.clear();
     this.admission.dispose();
-    for (const op of this.#operations.values()) op.abandon();
+    for (const op of this.#operations.values()) {
+      this.queryExpiry.stop(op);
+      op.abandon();
+    }
     this.#operations.clear();
     this.#queryLog.clear();
+    this.#terminated.clear();
   }
 }

@@ -1,8 +1,9 @@
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
-import type { CoordinatorService } from './coordinator-service';
-import { CANCELLED_TEXT, invalidHandleText, queryFailedText, RESTART_FETCH_TEXT } from './impala-messages';
-import { emptyRowSet, toRowSet } from './row-set';
 import type { EncodedBatch } from '../engine/types';
+import { concatBatches } from './batch-slices';
+import type { CoordinatorService } from './coordinator-service';
+import { cacheExceededText, CANCELLED_TEXT, invalidHandleText, queryFailedText, RESTART_FETCH_TEXT } from './impala-messages';
+import { emptyRowSet, toRowSet } from './row-set';
 import type { SimOperation } from './sim-operation';
 import { okStatus, StatusFailure, stillExecutingStatus } from './status';
 
@@ -26,17 +27,18 @@ export function toFetchResultsResp(outcome: FetchOutcome): T.TFetchResultsResp {
  * One FetchResults on a registered query, with Impala's semantics (protocol
  * reference §2.9): wait for rows up to FETCH_ROWS_TIMEOUT_MS and answer
  * STILL_EXECUTING with no results if they are not ready; batches may hold 0 rows;
- * any failure other than a refused FETCH_FIRST unregisters the query. Callers run it
- * under the operation's fetch lock.
+ * FETCH_FIRST restarts from the first row only when the statement was run with a
+ * result cache (`impala.resultset.cache.size`) that still holds every row fetched,
+ * and is otherwise refused with a recoverable error (the query stays registered);
+ * any other failure unregisters the query. Callers run it under the operation's
+ * fetch lock.
  *
  * @internal
  */
 export async function fetchResults(svc: CoordinatorService, op: SimOperation, first: boolean, maxRows: number): Promise<FetchOutcome> {
   const columnar = op.spec.session.protocol >= T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
-  // Restarting needs a result cache, which the simulator does not keep; a first
-  // fetch with FETCH_FIRST restarts nothing and is served.
-  if (first && op.rowsFetched > 0) throw new StatusFailure(RESTART_FETCH_TEXT);
   if (!op.spec.hasResultSet) {
+    if (first) restartFetch(op);
     return { resp: new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: false, results: emptyRowSet([], 0, columnar) }) };
   }
   const settled = await op.waitSettled(fetchTimeoutMs(svc, op));
@@ -47,24 +49,51 @@ export async function fetchResults(svc: CoordinatorService, op: SimOperation, fi
     await svc.unregister(op);
     throw new StatusFailure(queryFailedText(op.queryId, error.detail, svc.settings.errorWrapper), error.sqlState);
   }
-  if (op.eos) {
+  if (first) restartFetch(op);
+  if (op.eos && op.rowsFetched >= op.rowsProduced) {
     return { resp: new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: false, results: emptyRowSet(op.spec.columns, op.rowsFetched, columnar) }) };
   }
   const limit = maxRows <= 0 ? DEFAULT_FETCH_ROWS : Math.min(Math.floor(maxRows), MAX_FETCH_ROWS);
-  let batch;
+  const parts: EncodedBatch[] = [];
+  // After a restart the cached rows come first, then new ones in the same call.
+  const cached = op.resultCache?.read(op.rowsFetched, limit);
+  if (cached !== undefined) parts.push(cached);
+  const wanted = limit - (cached?.rowCount ?? 0);
+  if (wanted > 0 && !op.eos) parts.push(await produce(svc, op, wanted));
+  if (parts.length === 0) {
+    return { resp: new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: false, results: emptyRowSet(op.spec.columns, op.rowsFetched, columnar) }) };
+  }
+  const batch = concatBatches(parts);
+  const startRowOffset = op.rowsFetched;
+  op.rowsFetched += batch.rowCount;
+  const hasMoreRows = !(op.eos && op.rowsFetched >= op.rowsProduced);
+  if (!columnar) return { resp: new T.TFetchResultsResp({ status: okStatus(), hasMoreRows, results: toRowSet(batch, startRowOffset, false) }) };
+  return { batch, startRowOffset, hasMoreRows };
+}
+
+/** Rows the runner has not produced yet; a failure unregisters the query. */
+async function produce(svc: CoordinatorService, op: SimOperation, maxRows: number): Promise<EncodedBatch> {
+  let batch: EncodedBatch;
   try {
-    batch = await op.spec.runner.fetch(limit);
+    batch = await op.spec.runner.fetch(maxRows);
   } catch (err) {
     await svc.unregister(op);
     const detail = err instanceof Error ? err.message : String(err);
     const sqlState = (err as { sqlState?: unknown } | undefined)?.sqlState;
     throw new StatusFailure(queryFailedText(op.queryId, detail, svc.settings.errorWrapper), typeof sqlState === 'string' ? sqlState : 'HY000');
   }
-  const startRowOffset = op.rowsFetched;
-  op.rowsFetched += batch.rowCount;
+  op.rowsProduced += batch.rowCount;
+  op.resultCache?.append(batch);
   if (batch.done) op.markEos();
-  if (!columnar) return { resp: new T.TFetchResultsResp({ status: okStatus(), hasMoreRows: !batch.done, results: toRowSet(batch, startRowOffset, false) }) };
-  return { batch, startRowOffset, hasMoreRows: !batch.done };
+  return batch;
+}
+
+/** FETCH_FIRST: back to row 0, or Impala's recoverable refusal (the query stays registered). */
+function restartFetch(op: SimOperation): void {
+  const cache = op.resultCache;
+  if (cache === undefined) throw new StatusFailure(RESTART_FETCH_TEXT);
+  if (cache.overflowed) throw new StatusFailure(cacheExceededText(cache.limit));
+  op.rowsFetched = 0;
 }
 
 /** The session's FETCH_ROWS_TIMEOUT_MS, else the coordinator's default; 0 = until ready (bounded). */

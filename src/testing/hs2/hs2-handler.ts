@@ -6,19 +6,20 @@ import type { CallerContext, CoordinatorService } from './coordinator-service';
 import { newQueryGuid, printId } from './handle-ids';
 import { encodeFetchResultsResp } from './fetch-reply-encoder';
 import { fetchResults, toFetchResultsResp } from './fetch-results';
-import { invalidHandleText, queryFailedText, UNSUPPORTED_TEXT } from './impala-messages';
-import { getColumns, getSchemas, getTables, type MetadataResult } from './metadata-operations';
+import { cacheSizeTooLargeText, invalidHandleText, queryFailedText, sessionExpiredText, UNSUPPORTED_TEXT } from './impala-messages';
+import { getColumns, getSchemas, getTables, type MetadataResult, type MetadataScope } from './metadata-operations';
+import { getCatalogs, getFunctions, getTableTypes, getTypeInfo } from './metadata-static';
 import { EngineStatementRunner, StaticResultRunner } from './operation-runners';
 import { execSummary, operationLog, runtimeProfile } from './query-profile';
+import { MAX_RESULT_CACHE_SIZE, ResultCache } from './result-cache';
 import { int64, toTableSchema } from './row-set';
 import type { SimSession } from './session-registry';
 import { PHASE_STATE, SimOperation } from './sim-operation';
+import { queryIdleTimeoutMs, readOverlay, readSessionConfiguration, sessionIdleTimeoutMs } from './statement-options';
 import { errorStatus, okStatus, StatusFailure } from './status';
 import { webserverPort } from './webserver-port';
 
 const V6 = T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
-/** confOverlay keys Impala accepts besides query options (protocol reference §2.6). */
-const SPECIAL_OVERLAY_KEYS = new Set(['IMPALA.RESULTSET.CACHE.SIZE', 'IMPALA.PARENT_QUERY_ID']);
 
 /**
  * The ImpalaHiveServer2Service handler for one accepted connection. Methods take
@@ -31,6 +32,8 @@ const SPECIAL_OVERLAY_KEYS = new Set(['IMPALA.RESULTSET.CACHE.SIZE', 'IMPALA.PAR
 export class Hs2Handler {
   readonly #service: CoordinatorService;
   readonly #caller: CallerContext;
+  /** Sessions and queries the RPC in progress uses (a connection runs one RPC at a time). */
+  readonly #inUse: { sessions: SimSession[]; ops: SimOperation[] } = { sessions: [], ops: [] };
 
   constructor(service: CoordinatorService, caller: CallerContext) {
     this.#service = service;
@@ -38,27 +41,16 @@ export class Hs2Handler {
   }
 
   async OpenSession(req: T.TOpenSessionReq): Promise<T.TOpenSessionResp> {
-    return guard((status) => new T.TOpenSessionResp({ status, serverProtocolVersion: V6 }), async () => {
+    return this.#rpc((status) => new T.TOpenSessionResp({ status, serverProtocolVersion: V6 }), async () => {
       const svc = this.#service;
       svc.assertAcceptingWork();
       const protocol = Math.min(req.client_protocol ?? V6, V6);
       const defaults = svc.engine.defaultQueryOptions;
-      let database = 'default';
-      const options: Record<string, string> = {};
-      for (const [key, value] of Object.entries(req.configuration ?? {})) {
-        const lower = key.toLowerCase();
-        if (lower === 'use:database') {
-          if (value !== '') database = value.toLowerCase();
-          continue;
-        }
-        // Hive JDBC's `set:hiveconf:` prefix is stripped; hivevars and other keys that are
-        // not query options are ignored silently, as Impala does (§2.5).
-        const name = (lower.startsWith('set:hiveconf:') ? key.slice('set:hiveconf:'.length) : key).toUpperCase();
-        if (Object.hasOwn(defaults, name) && value !== '') options[name] = value;
-      }
+      const { database, options } = readSessionConfiguration(req.configuration, defaults);
       // Thrift reads an unset username as null.
       const user = this.#caller.user ?? (typeof req.username === 'string' && req.username !== '' ? req.username : 'anonymous');
       const session = svc.sessions.open(this.#caller.id, protocol, { database, options, user });
+      svc.sessions.setIdleTimeout(session, sessionIdleTimeoutMs(options, svc.settings.idleSessionTimeoutMs));
       svc.changed();
       const { host, port } = svc.settings;
       return new T.TOpenSessionResp({
@@ -71,14 +63,15 @@ export class Hs2Handler {
   }
 
   async CloseSession(req: T.TCloseSessionReq): Promise<T.TCloseSessionResp> {
-    return guard((status) => new T.TCloseSessionResp({ status }), async () => {
-      await this.#service.closeSession(this.#session(req.sessionHandle));
+    return this.#rpc((status) => new T.TCloseSessionResp({ status }), async () => {
+      // The one RPC an expired session still takes (§5.7a).
+      await this.#service.closeSession(this.#session(req.sessionHandle, true));
       return new T.TCloseSessionResp({ status: okStatus() });
     });
   }
 
   async GetInfo(req: T.TGetInfoReq): Promise<T.TGetInfoResp> {
-    return guard((status) => new T.TGetInfoResp({ status, infoValue: new T.TGetInfoValue({ stringValue: '' }) }), async () => {
+    return this.#rpc((status) => new T.TGetInfoResp({ status, infoValue: new T.TGetInfoValue({ stringValue: '' }) }), async () => {
       this.#service.assertAcceptingWork();
       this.#session(req.sessionHandle);
       switch (req.infoType) {
@@ -94,11 +87,11 @@ export class Hs2Handler {
   }
 
   async ExecuteStatement(req: T.TExecuteStatementReq): Promise<T.TExecuteStatementResp> {
-    return guard((status) => new T.TExecuteStatementResp({ status }), async () => {
+    return this.#rpc((status) => new T.TExecuteStatementResp({ status }), async () => {
       const svc = this.#service;
       svc.assertAcceptingWork();
       const session = this.#session(req.sessionHandle);
-      const overlay = this.#overlay(req.confOverlay);
+      const { options: overlay, cacheSize } = readOverlay(req.confOverlay, svc.engine.defaultQueryOptions);
       const guid = newQueryGuid();
       const queryId = printId(guid);
       const sql = req.statement ?? '';
@@ -112,6 +105,11 @@ export class Hs2Handler {
       } catch (err) {
         if (!isSqlFailure(err)) throw err;
         throw new StatusFailure(queryFailedText(queryId, err.message, svc.settings.errorWrapper), err.sqlState);
+      }
+      if (cacheSize !== undefined && cacheSize > MAX_RESULT_CACHE_SIZE) {
+        // Impala checks the size once the query is registered, then unregisters it.
+        await svc.engine.release(plan.id);
+        throw new StatusFailure(cacheSizeTooLargeText(cacheSize, MAX_RESULT_CACHE_SIZE));
       }
       const op = new SimOperation(
         {
@@ -138,29 +136,51 @@ export class Hs2Handler {
         await op.close();
         throw new StatusFailure(queryFailedText(queryId, 'Session closed', svc.settings.errorWrapper));
       }
+      // Only queries' caches are bounded: other results are small and kept whole (§2.9).
+      if (cacheSize !== undefined && cacheSize > 0) op.resultCache = new ResultCache(cacheSize, plan.kind === 'query');
       svc.register(op);
+      svc.queryExpiry.watch(op, queryIdleTimeoutMs(overlay, session.state.options, svc.settings.idleQueryTimeoutMs));
       // Impala runs SET and USE inside ExecuteStatement: the next statement sees them even without polling.
-      if (plan.kind === 'set' || plan.kind === 'use') op.applySessionChanges();
+      if (plan.kind === 'set' || plan.kind === 'use') {
+        op.applySessionChanges();
+        svc.sessions.setIdleTimeout(session, sessionIdleTimeoutMs(session.state.options, svc.settings.idleSessionTimeoutMs));
+      }
       op.start();
       return new T.TExecuteStatementResp({ status: okStatus(), operationHandle: operationHandle(op) });
     });
   }
 
   async GetSchemas(req: T.TGetSchemasReq): Promise<T.TGetSchemasResp> {
-    return this.#metadata(req.sessionHandle, 'GetSchemas', T.TOperationType.GET_SCHEMAS, (s) =>
-      getSchemas(this.#service.engine, this.#service.settings.index, s.state, req.schemaName),
-    );
+    return this.#metadata(req.sessionHandle, 'GET_SCHEMAS', T.TOperationType.GET_SCHEMAS, (s) => getSchemas(this.#scope(s), req.catalogName, req.schemaName));
   }
 
   async GetTables(req: T.TGetTablesReq): Promise<T.TGetTablesResp> {
-    return this.#metadata(req.sessionHandle, 'GetTables', T.TOperationType.GET_TABLES, (s) =>
-      getTables(this.#service.engine, this.#service.settings.index, s.state, req.schemaName, req.tableName),
+    return this.#metadata(req.sessionHandle, 'GET_TABLES', T.TOperationType.GET_TABLES, (s) =>
+      getTables(this.#scope(s), req.catalogName, req.schemaName, req.tableName, req.tableTypes),
     );
   }
 
   async GetColumns(req: T.TGetColumnsReq): Promise<T.TGetColumnsResp> {
-    return this.#metadata(req.sessionHandle, 'GetColumns', T.TOperationType.GET_COLUMNS, (s) =>
-      getColumns(this.#service.engine, this.#service.settings.index, s.state, req.schemaName, req.tableName, req.columnName),
+    return this.#metadata(req.sessionHandle, 'GET_COLUMNS', T.TOperationType.GET_COLUMNS, (s) =>
+      getColumns(this.#scope(s), req.catalogName, req.schemaName, req.tableName, req.columnName),
+    );
+  }
+
+  async GetCatalogs(req: T.TGetCatalogsReq): Promise<T.TGetCatalogsResp> {
+    return this.#metadata(req.sessionHandle, 'GET_CATALOGS', T.TOperationType.GET_CATALOGS, () => getCatalogs());
+  }
+
+  async GetTableTypes(req: T.TGetTableTypesReq): Promise<T.TGetTableTypesResp> {
+    return this.#metadata(req.sessionHandle, 'GET_TABLE_TYPES', T.TOperationType.GET_TABLE_TYPES, () => getTableTypes());
+  }
+
+  async GetTypeInfo(req: T.TGetTypeInfoReq): Promise<T.TGetTypeInfoResp> {
+    return this.#metadata(req.sessionHandle, 'GET_TYPE_INFO', T.TOperationType.GET_TYPE_INFO, () => getTypeInfo());
+  }
+
+  async GetFunctions(req: T.TGetFunctionsReq): Promise<T.TGetFunctionsResp> {
+    return this.#metadata(req.sessionHandle, 'GET_FUNCTIONS', T.TOperationType.GET_FUNCTIONS, () =>
+      getFunctions(req.catalogName, req.schemaName, req.functionName),
     );
   }
 
@@ -170,7 +190,7 @@ export class Hs2Handler {
     if (guid != null && guid.length === 0) {
       return new T.TGetOperationStatusResp({ status: okStatus(), operationState: T.TOperationState.FINISHED_STATE });
     }
-    return guard((status) => new T.TGetOperationStatusResp({ status, operationState: T.TOperationState.ERROR_STATE }), async () => {
+    return this.#rpc((status) => new T.TGetOperationStatusResp({ status, operationState: T.TOperationState.ERROR_STATE }), async () => {
       const op = this.#operation(req.operationHandle);
       const resp = new T.TGetOperationStatusResp({ status: okStatus(), operationState: PHASE_STATE[op.phase] });
       if (op.phase === 'ERROR' && op.error !== undefined) {
@@ -182,7 +202,7 @@ export class Hs2Handler {
   }
 
   async CancelOperation(req: T.TCancelOperationReq): Promise<T.TCancelOperationResp> {
-    return guard((status) => new T.TCancelOperationResp({ status }), async () => {
+    return this.#rpc((status) => new T.TCancelOperationResp({ status }), async () => {
       await this.#operation(req.operationHandle).cancel();
       this.#service.changed();
       return new T.TCancelOperationResp({ status: okStatus() });
@@ -190,14 +210,14 @@ export class Hs2Handler {
   }
 
   async CloseOperation(req: T.TCloseOperationReq): Promise<T.TCloseOperationResp> {
-    return guard((status) => new T.TCloseOperationResp({ status }), async () => {
+    return this.#rpc((status) => new T.TCloseOperationResp({ status }), async () => {
       await this.#service.unregister(this.#operation(req.operationHandle));
       return new T.TCloseOperationResp({ status: okStatus() });
     });
   }
 
   async CloseImpalaOperation(req: I.TCloseImpalaOperationReq): Promise<I.TCloseImpalaOperationResp> {
-    return guard((status) => new I.TCloseImpalaOperationResp({ status }), async () => {
+    return this.#rpc((status) => new I.TCloseImpalaOperationResp({ status }), async () => {
       const op = this.#operation(req.operationHandle);
       await this.#service.unregister(op);
       const resp = new I.TCloseImpalaOperationResp({ status: okStatus() });
@@ -208,7 +228,7 @@ export class Hs2Handler {
   }
 
   async GetResultSetMetadata(req: T.TGetResultSetMetadataReq): Promise<T.TGetResultSetMetadataResp> {
-    return guard((status) => new T.TGetResultSetMetadataResp({ status }), async () => {
+    return this.#rpc((status) => new T.TGetResultSetMetadataResp({ status }), async () => {
       const op = this.#operation(req.operationHandle);
       const resp = new T.TGetResultSetMetadataResp({ status: okStatus() });
       if (op.spec.hasResultSet) resp.schema = toTableSchema(op.spec.columns);
@@ -226,8 +246,8 @@ export class Hs2Handler {
    * as the TFetchResultsResp struct's bytes, anything else as a response object.
    */
   async fetchResultsReply(req: T.TFetchResultsReq, encode = false): Promise<T.TFetchResultsResp | Buffer> {
-    return guard<T.TFetchResultsResp | Buffer>((status) => new T.TFetchResultsResp({ status }), async () => {
-      const op = this.#operation(req.operationHandle);
+    return this.#rpc<T.TFetchResultsResp | Buffer>((status) => new T.TFetchResultsResp({ status }), async () => {
+      const op = this.#operation(req.operationHandle, true);
       const orientation = req.orientation ?? T.TFetchOrientation.FETCH_NEXT;
       if (orientation !== T.TFetchOrientation.FETCH_NEXT && orientation !== T.TFetchOrientation.FETCH_FIRST) {
         throw new StatusFailure(UNSUPPORTED_TEXT, 'HYC00');
@@ -239,14 +259,14 @@ export class Hs2Handler {
   }
 
   async GetLog(req: T.TGetLogReq): Promise<T.TGetLogResp> {
-    return guard((status) => new T.TGetLogResp({ status, log: '' }), async () => {
+    return this.#rpc((status) => new T.TGetLogResp({ status, log: '' }), async () => {
       const op = this.#operation(req.operationHandle);
-      return new T.TGetLogResp({ status: okStatus(), log: operationLog(op) });
+      return new T.TGetLogResp({ status: okStatus(), log: operationLog(op, this.#service.settings.errorWrapper) });
     });
   }
 
   async GetRuntimeProfile(req: I.TGetRuntimeProfileReq): Promise<I.TGetRuntimeProfileResp> {
-    return guard((status) => new I.TGetRuntimeProfileResp({ status }), async () => {
+    return this.#rpc((status) => new I.TGetRuntimeProfileResp({ status }), async () => {
       const op = this.#service.findQuery(req.operationHandle, this.#session(req.sessionHandle));
       const { host, port, version } = this.#service.settings;
       return new I.TGetRuntimeProfileResp({ status: okStatus(), profile: runtimeProfile(op, `${host}:${port}`, pingVersion(version)) });
@@ -254,14 +274,14 @@ export class Hs2Handler {
   }
 
   async GetExecSummary(req: I.TGetExecSummaryReq): Promise<I.TGetExecSummaryResp> {
-    return guard((status) => new I.TGetExecSummaryResp({ status }), async () => {
+    return this.#rpc((status) => new I.TGetExecSummaryResp({ status }), async () => {
       const op = this.#service.findQuery(req.operationHandle, this.#session(req.sessionHandle));
       return new I.TGetExecSummaryResp({ status: okStatus(), summary: execSummary(op) });
     });
   }
 
   async PingImpalaHS2Service(req: I.TPingImpalaHS2ServiceReq): Promise<I.TPingImpalaHS2ServiceResp> {
-    return guard((status) => new I.TPingImpalaHS2ServiceResp({ status }), async () => {
+    return this.#rpc((status) => new I.TPingImpalaHS2ServiceResp({ status }), async () => {
       // Not refused during shutdown: impala-shell uses it as its liveness probe (§2.15).
       this.#session(req.sessionHandle);
       const { host, port, version } = this.#service.settings;
@@ -274,66 +294,102 @@ export class Hs2Handler {
     });
   }
 
-  #session(handle: T.TSessionHandle | undefined): SimSession {
-    const session = this.#service.sessions.resolve(handle, this.#caller.id);
+  /** The session a handle names, in use until the RPC ends; an expired one only for CloseSession. */
+  #session(handle: T.TSessionHandle | undefined, allowExpired = false): SimSession {
+    const sessions = this.#service.sessions;
+    const session = sessions.resolve(handle, this.#caller.id);
     const user = this.#caller.user;
     if (user !== undefined && user !== session.state.user) {
       throw new StatusFailure(`The user authorized on the connection '${user}' does not match the session username '${session.state.user}'\n`);
     }
+    if (session.expired && !allowExpired) throw new StatusFailure(sessionExpiredText(session.idleTimeoutMs, session.lastActivity));
+    this.#use(session);
     return session;
   }
 
-  #operation(handle: T.TOperationHandle | undefined): SimOperation {
-    const op = this.#service.resolveOperation(handle);
-    this.#service.sessions.link(op.spec.session, this.#caller.id);
+  /**
+   * The query a handle names; its session is in use until the RPC ends. Only a
+   * fetch (`fetching`) is activity for the query's idle clock, as in Impala, where
+   * polling the status of a finished query does not keep it alive.
+   */
+  #operation(handle: T.TOperationHandle | undefined, fetching = false): SimOperation {
+    const svc = this.#service;
+    const op = svc.resolveOperation(handle);
+    svc.sessions.link(op.spec.session, this.#caller.id);
+    this.#use(op.spec.session);
+    if (fetching) {
+      svc.queryExpiry.enter(op);
+      this.#inUse.ops.push(op);
+    }
     return op;
   }
 
-  #overlay(conf: Record<string, string> | undefined): Record<string, string> {
-    const out: Record<string, string> = {};
-    const defaults = this.#service.engine.defaultQueryOptions;
-    for (const [key, value] of Object.entries(conf ?? {})) {
-      const name = key.toUpperCase();
-      if (SPECIAL_OVERLAY_KEYS.has(name)) continue;
-      // Unlike OpenSession, ExecuteStatement refuses unknown options (§2.6).
-      if (!Object.hasOwn(defaults, name)) throw new StatusFailure(`Invalid query option: ${key}\n`);
-      out[name] = value;
-    }
-    return out;
+  #use(session: SimSession): void {
+    this.#service.sessions.enter(session);
+    this.#inUse.sessions.push(session);
   }
 
+  #scope(session: SimSession): MetadataScope {
+    return { engine: this.#service.engine, coordinator: this.#service.settings.index, session: session.state };
+  }
+
+  /**
+   * Runs an RPC body; a {@link StatusFailure} becomes the response's ERROR_STATUS.
+   * Sessions and queries the body used restart their idle clocks when it ends.
+   */
+  async #rpc<R>(fail: (status: T.TStatus) => R, body: () => Promise<R>): Promise<R> {
+    try {
+      return await body();
+    } catch (err) {
+      if (err instanceof StatusFailure) return fail(errorStatus(err.message, err.sqlState));
+      throw err;
+    } finally {
+      const svc = this.#service;
+      for (const op of this.#inUse.ops.splice(0)) svc.queryExpiry.leave(op);
+      for (const session of this.#inUse.sessions.splice(0)) svc.sessions.leave(session);
+    }
+  }
+
+  /**
+   * A metadata operation: like Impala, it runs inside the RPC (a failure is the
+   * RPC's status) and is FINISHED when the RPC returns.
+   *
+   * @param opcode - the statement text Impala records for it (TMetadataOpcode name).
+   */
   async #metadata(
     handle: T.TSessionHandle | undefined,
-    rpc: string,
+    opcode: string,
     type: T.TOperationType,
     build: (session: SimSession) => MetadataResult,
   ): Promise<T.TGetSchemasResp> {
-    return guard((status) => new T.TGetSchemasResp({ status }), async () => {
+    return this.#rpc((status) => new T.TGetSchemasResp({ status }), async () => {
       const svc = this.#service;
       svc.assertAcceptingWork();
       const session = this.#session(handle);
       const result = build(session);
+      const runner = new StaticResultRunner(result.produce);
+      try {
+        await runner.run();
+      } catch (err) {
+        if (err instanceof StatusFailure) throw err;
+        throw new StatusFailure(`${err instanceof Error ? err.message : String(err)}\n`);
+      }
       const op = new SimOperation(
-        { session, operationType: type, sql: rpc, kind: 'metadata', hasResultSet: true, columns: result.columns, admitted: false, runner: new StaticResultRunner(result.produce) },
+        { session, operationType: type, sql: opcode, kind: 'metadata', hasResultSet: true, columns: result.columns, admitted: false, runner },
         svc.admission,
         () => svc.changed(),
       );
       svc.register(op);
+      svc.queryExpiry.watch(op, queryIdleTimeoutMs({}, session.state.options, svc.settings.idleQueryTimeoutMs));
       op.start();
+      await op.waitSettled(METADATA_SETTLE_MS);
       return new T.TGetSchemasResp({ status: okStatus(), operationHandle: operationHandle(op) });
     });
   }
 }
 
-/** Runs an RPC body; a {@link StatusFailure} becomes the response's ERROR_STATUS. */
-async function guard<R>(fail: (status: T.TStatus) => R, body: () => Promise<R>): Promise<R> {
-  try {
-    return await body();
-  } catch (err) {
-    if (err instanceof StatusFailure) return fail(errorStatus(err.message, err.sqlState));
-    throw err;
-  }
-}
+/** Bound on waiting for a metadata operation (already computed) to read FINISHED, in ms. */
+const METADATA_SETTLE_MS = 1000;
 
 function sessionHandle(session: SimSession): T.TSessionHandle {
   return new T.TSessionHandle({ sessionId: new T.THandleIdentifier({ guid: session.guid, secret: session.secret }) });

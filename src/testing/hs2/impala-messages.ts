@@ -76,8 +76,47 @@ export const UNSUPPORTED_TEXT = 'Unsupported operation';
 /** Delegation-token RPCs. */
 export const NOT_IMPLEMENTED_TEXT = 'Not implemented';
 
-/** FETCH_FIRST after rows were fetched without a result cache (§2.9). */
-export const RESTART_FETCH_TEXT = 'Restarting of fetch requires enabling of query result caching.';
+/** FETCH_FIRST on a query executed without `impala.resultset.cache.size` (§2.9). */
+export const RESTART_FETCH_TEXT = 'Restarting of fetch requires enabling of query result caching.\n';
+
+/** FETCH_FIRST after more rows were fetched than the result cache holds (§2.9). */
+export function cacheExceededText(limit: number): string {
+  return `The query result cache exceeded its limit of ${limit} rows. Restarting the fetch is not possible.\n`;
+}
+
+/** confOverlay `impala.resultset.cache.size` that is not an integer (§2.6). */
+export function invalidCacheSizeText(value: string): string {
+  return `Invalid value '${value}' for 'impala.resultset.cache.size' option.\n`;
+}
+
+/** confOverlay `impala.resultset.cache.size` above `--max_result_cache_size` (§2.6). */
+export function cacheSizeTooLargeText(requested: number, max: number): string {
+  return `Requested result-cache size of ${requested} exceeds Impala's maximum of ${max}.\n`;
+}
+
+/** Cancellation of an idle session's queries (§5.7a). */
+export const SESSION_EXPIRED_CANCEL_TEXT = 'Session expired due to inactivity';
+
+/**
+ * Any RPC on a session that expired for inactivity, except CloseSession (§5.7a).
+ * `timeoutMs` prints in seconds, as Impala's option is; `lastActivityMs` as the
+ * coordinator's local time with milliseconds.
+ */
+export function sessionExpiredText(timeoutMs: number, lastActivityMs: number): string {
+  return `Client session expired due to more than ${timeoutMs / 1000}s of inactivity (last activity was at: ${localTimestamp(lastActivityMs)}).\n`;
+}
+
+/** A query the client stopped fetching or polling for longer than its idle timeout (§5.7c). */
+export function queryExpiredText(queryId: string, timeoutMs: number): string {
+  return `Query ${queryId} expired due to client inactivity (timeout is ${prettyMs(timeoutMs)})`;
+}
+
+/** `YYYY-MM-DD HH:MM:SS.mmm` in local time (Impala's ToStringFromUnixMillis). */
+function localTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
 
 /**
  * Wraps a query failure the way Impala 4.5+ does (`Query <qid> failed:\n<detail>\n`,

@@ -1,5 +1,6 @@
 import type { EncodedBatch, EncodedColumn, ExecutedStatement } from '../engine/types';
 import type { EngineAccess, ExecutionRecord } from '../engine-access';
+import { sliceColumn } from './batch-slices';
 import type { OperationRunner } from './sim-operation';
 
 /**
@@ -50,15 +51,19 @@ export class StaticResultRunner implements OperationRunner {
   #columns: EncodedColumn[] = [];
   #rows = 0;
   #offset = 0;
+  #produced = false;
 
   /** @param produce builds the whole result (it is small) when the operation runs. */
   constructor(produce: () => Promise<EncodedColumn[]>) {
     this.#produce = produce;
   }
 
+  /** Builds the result; later calls keep it (the metadata RPC builds it before registering the query). */
   async run(): Promise<ExecutedStatement> {
+    if (this.#produced) return {};
     this.#columns = await this.#produce();
     this.#rows = this.#columns[0]?.values.length ?? 0;
+    this.#produced = true;
     return {};
   }
 
@@ -74,15 +79,4 @@ export class StaticResultRunner implements OperationRunner {
   async release(): Promise<void> {
     this.#columns = [];
   }
-}
-
-function sliceColumn(col: EncodedColumn, start: number, end: number): EncodedColumn {
-  const n = end - start;
-  const nulls = Buffer.alloc(Math.ceil(n / 8));
-  for (let i = 0; i < n; i++) {
-    const src = start + i;
-    if (((col.nulls[src >> 3] ?? 0) >> (src & 7)) & 1) nulls[i >> 3]! |= 1 << (i & 7);
-  }
-  // The union members share a shape; slicing keeps the member.
-  return { ...col, values: col.values.slice(start, end), nulls } as EncodedColumn;
 }

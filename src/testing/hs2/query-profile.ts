@@ -69,14 +69,15 @@ export function runtimeProfile(op: SimOperation, coordinator: string, version: s
 
 /**
  * GetLog text (protocol reference §2.12): a progress line for queries and DML, the
- * failure, and the admission queueing lines when the query waited.
+ * failure (`Query <id> failed:` first with Impala 4.5+'s `wrap`), and the
+ * admission queueing lines when the query waited.
  */
-export function operationLog(op: SimOperation): string {
+export function operationLog(op: SimOperation, wrap: boolean): string {
   let log = '';
   if (op.spec.kind === 'query' || op.spec.kind === 'dml') {
     log += op.phase === 'FINISHED' ? `Query ${op.queryId} 100% Complete (1 out of 1)\n` : `Query ${op.queryId}: 0% Complete (0 out of 1)\n`;
   }
-  if (op.phase === 'ERROR' && op.error !== undefined) log += queryFailedText(op.queryId, op.error.detail, true);
+  if (op.phase === 'ERROR' && op.error !== undefined) log += queryFailedText(op.queryId, op.error.detail, wrap);
   if (op.ticket.queuedReason !== undefined) log += `Admission result : Queued\nLatest admission queue reason : ${op.ticket.queuedReason}\n`;
   return log;
 }

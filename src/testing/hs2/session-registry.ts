@@ -23,6 +23,15 @@ export class SimSession {
   /** Keys of its registered operations. */
   readonly operations = new Set<string>();
   disconnectTimer: NodeJS.Timeout | undefined;
+  /** When the last RPC using the session ended (`Date.now()` ms). */
+  lastActivity = Date.now();
+  /** RPCs using the session right now; a session in use never expires. */
+  activeRpcs = 0;
+  /** Idle expiry (IDLE_SESSION_TIMEOUT / --idle_session_timeout), in ms; 0 = never. */
+  idleTimeoutMs = 0;
+  idleTimer: NodeJS.Timeout | undefined;
+  /** Expired for inactivity: only CloseSession still works (protocol reference §5.7a). */
+  expired = false;
 
   constructor(protocol: number, state: SessionState, type: 'HIVESERVER2' | 'BEESWAX' = 'HIVESERVER2') {
     this.guid = newRandomId();
@@ -48,13 +57,18 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, SimSession>();
   readonly #disconnectedTimeoutMs: number;
   readonly #onExpired: (session: SimSession) => void;
+  readonly #onIdle: (session: SimSession) => void;
   /** Ids of this incarnation's closed connections (ids are never reused). */
   readonly #closedConnections = new Set<number>();
 
-  /** @param onExpired called when a disconnected session times out, after it was removed. */
-  constructor(disconnectedTimeoutMs: number, onExpired: (session: SimSession) => void) {
+  /**
+   * @param onExpired called when a disconnected session times out, after it was removed.
+   * @param onIdle called when a session's idle timeout fires; it is then marked expired but kept.
+   */
+  constructor(disconnectedTimeoutMs: number, onExpired: (session: SimSession) => void, onIdle: (session: SimSession) => void = () => undefined) {
     this.#disconnectedTimeoutMs = disconnectedTimeoutMs;
     this.#onExpired = onExpired;
+    this.#onIdle = onIdle;
   }
 
   get size(): number {
@@ -120,21 +134,61 @@ export class SessionRegistry {
       session.disconnectTimer = undefined;
       if (this.#sessions.get(session.key) !== session || session.connections.size > 0) return;
       this.#sessions.delete(session.key);
+      clearTimeout(session.idleTimer);
       this.#onExpired(session);
     }, this.#disconnectedTimeoutMs);
     session.disconnectTimer.unref();
   }
 
+  /** An RPC starts using the session: it cannot expire until {@link leave}. */
+  enter(session: SimSession): void {
+    session.activeRpcs++;
+    clearTimeout(session.idleTimer);
+    session.idleTimer = undefined;
+  }
+
+  /** An RPC that used the session ended: its idle clock starts again. */
+  leave(session: SimSession): void {
+    session.activeRpcs = Math.max(0, session.activeRpcs - 1);
+    session.lastActivity = Date.now();
+    this.#armIdle(session);
+  }
+
+  /** Sets the session's idle timeout (ms, 0 = never) and restarts its clock. */
+  setIdleTimeout(session: SimSession, ms: number): void {
+    session.idleTimeoutMs = ms;
+    this.#armIdle(session);
+  }
+
+  #armIdle(session: SimSession): void {
+    clearTimeout(session.idleTimer);
+    session.idleTimer = undefined;
+    if (session.idleTimeoutMs <= 0 || session.activeRpcs > 0 || session.expired || this.#sessions.get(session.key) !== session) return;
+    const due = session.lastActivity + session.idleTimeoutMs - Date.now();
+    session.idleTimer = setTimeout(() => {
+      session.idleTimer = undefined;
+      if (session.activeRpcs > 0 || session.expired || this.#sessions.get(session.key) !== session) return;
+      session.expired = true;
+      this.#onIdle(session);
+    }, Math.max(0, due));
+    session.idleTimer.unref();
+  }
+
   /** Removes a session (CloseSession); returns false when it was not registered. */
   remove(session: SimSession): boolean {
     clearTimeout(session.disconnectTimer);
+    clearTimeout(session.idleTimer);
     session.disconnectTimer = undefined;
+    session.idleTimer = undefined;
     return this.#sessions.delete(session.key);
   }
 
-  /** Drops every session and its timer (coordinator killed or stopped). */
+  /** Drops every session and its timers (coordinator killed or stopped). */
   clear(): void {
-    for (const session of this.#sessions.values()) clearTimeout(session.disconnectTimer);
+    for (const session of this.#sessions.values()) {
+      clearTimeout(session.disconnectTimer);
+      clearTimeout(session.idleTimer);
+    }
     this.#sessions.clear();
   }
 

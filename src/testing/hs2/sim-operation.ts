@@ -3,6 +3,7 @@ import type { EncodedBatch, ExecutedStatement, SimColumn, StatementKind } from '
 import { type AdmissionController, AdmissionTicket } from './admission-controller';
 import { guidKey, newQueryGuid, printId } from './handle-ids';
 import { CANCELLED_TEXT } from './impala-messages';
+import type { ResultCache } from './result-cache';
 import type { SimSession } from './session-registry';
 
 /** Impala's internal exec states as HS2 reports them (no CANCELED/CLOSED: protocol reference §2.7). */
@@ -70,16 +71,28 @@ export class SimOperation {
   phase: OperationPhase = 'INITIALIZED';
   error: OperationError | undefined;
   rowsModified: bigint | undefined;
-  /** Rows returned to the client so far (the next batch's startRowOffset). */
+  /** Position of the client's fetch (the next batch's startRowOffset); FETCH_FIRST sets it back to 0. */
   rowsFetched = 0;
-  /** All rows were fetched. */
+  /** Rows taken from the runner so far. */
+  rowsProduced = 0;
+  /** The runner has no more rows. */
   eos = false;
+  /** Rows kept for FETCH_FIRST (`impala.resultset.cache.size`), when enabled. */
+  resultCache: ResultCache | undefined;
+  /** Idle expiry once rows are ready (QUERY_TIMEOUT_S / --idle_query_timeout), in ms; 0 = never. */
+  idleTimeoutMs = 0;
+  /** RPCs on the query right now; a query in use never expires. */
+  activeRpcs = 0;
+  /** When the last RPC on the query ended (`Date.now()` ms). */
+  lastActivity = Date.now();
+  idleTimer: NodeJS.Timeout | undefined;
   /** True between admission and completion (Impala's "queries executing"). */
   executing = false;
   closed = false;
   #settled = false;
   #changesApplied = false;
   #waiters: Array<() => void> = [];
+  #settleHooks: Array<() => void> = [];
   #fetchChain: Promise<unknown> = Promise.resolve();
   readonly #admission: AdmissionController;
   readonly #onChange: () => void;
@@ -149,6 +162,28 @@ export class SimOperation {
       if (value === '') delete state.options[key.toUpperCase()];
       else state.options[key.toUpperCase()] = value;
     }
+  }
+
+  /** Runs `fn` once the query settles (at once if it has). */
+  onSettle(fn: () => void): void {
+    if (this.#settled) fn();
+    else this.#settleHooks.push(fn);
+  }
+
+  /**
+   * Ends the query with `detail` even if it finished (idle expiry of Impala ≤ 4.3,
+   * which keeps the query registered until it is closed).
+   */
+  async expire(detail: string): Promise<void> {
+    if (this.closed || (this.phase === 'ERROR' && this.#settled)) return;
+    const wasSettled = this.#settled;
+    this.error = { detail, sqlState: 'HY000' };
+    this.phase = 'ERROR';
+    this.executing = false;
+    this.#admission.release(this.ticket);
+    if (!wasSettled) this.#settle();
+    else this.#onChange();
+    await this.spec.runner.cancel().catch(() => undefined);
   }
 
   /** Cancels a registered, unfinished query; a finished or failed one is left as it is. */
@@ -225,6 +260,7 @@ export class SimOperation {
     this.#settled = true;
     this.endedAt = Date.now();
     for (const w of this.#waiters.splice(0)) w();
+    for (const hook of this.#settleHooks.splice(0)) hook();
     this.#onChange();
   }
 }

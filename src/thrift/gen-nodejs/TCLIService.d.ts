@@ -65,6 +65,14 @@ import TGetTablesReq = ttypes.TGetTablesReq
 import TGetTablesResp = ttypes.TGetTablesResp
 import TGetColumnsReq = ttypes.TGetColumnsReq
 import TGetColumnsResp = ttypes.TGetColumnsResp
+import TGetTypeInfoReq = ttypes.TGetTypeInfoReq
+import TGetTypeInfoResp = ttypes.TGetTypeInfoResp
+import TGetCatalogsReq = ttypes.TGetCatalogsReq
+import TGetCatalogsResp = ttypes.TGetCatalogsResp
+import TGetTableTypesReq = ttypes.TGetTableTypesReq
+import TGetTableTypesResp = ttypes.TGetTableTypesResp
+import TGetFunctionsReq = ttypes.TGetFunctionsReq
+import TGetFunctionsResp = ttypes.TGetFunctionsResp
 import TGetOperationStatusReq = ttypes.TGetOperationStatusReq
 import TGetOperationStatusResp = ttypes.TGetOperationStatusResp
 import TCancelOperationReq = ttypes.TCancelOperationReq
@@ -101,6 +109,14 @@ declare class Client {
 
     ExecuteStatement(req: TExecuteStatementReq, callback?: (error: void, response: TExecuteStatementResp)=>void): void;
 
+    GetTypeInfo(req: TGetTypeInfoReq): Promise<TGetTypeInfoResp>;
+
+    GetTypeInfo(req: TGetTypeInfoReq, callback?: (error: void, response: TGetTypeInfoResp)=>void): void;
+
+    GetCatalogs(req: TGetCatalogsReq): Promise<TGetCatalogsResp>;
+
+    GetCatalogs(req: TGetCatalogsReq, callback?: (error: void, response: TGetCatalogsResp)=>void): void;
+
     GetSchemas(req: TGetSchemasReq): Promise<TGetSchemasResp>;
 
     GetSchemas(req: TGetSchemasReq, callback?: (error: void, response: TGetSchemasResp)=>void): void;
@@ -109,9 +125,17 @@ declare class Client {
 
     GetTables(req: TGetTablesReq, callback?: (error: void, response: TGetTablesResp)=>void): void;
 
+    GetTableTypes(req: TGetTableTypesReq): Promise<TGetTableTypesResp>;
+
+    GetTableTypes(req: TGetTableTypesReq, callback?: (error: void, response: TGetTableTypesResp)=>void): void;
+
     GetColumns(req: TGetColumnsReq): Promise<TGetColumnsResp>;
 
     GetColumns(req: TGetColumnsReq, callback?: (error: void, response: TGetColumnsResp)=>void): void;
+
+    GetFunctions(req: TGetFunctionsReq): Promise<TGetFunctionsResp>;
+
+    GetFunctions(req: TGetFunctionsReq, callback?: (error: void, response: TGetFunctionsResp)=>void): void;
 
     GetOperationStatus(req: TGetOperationStatusReq): Promise<TGetOperationStatusResp>;
 
@@ -147,9 +171,13 @@ declare class Processor {
     process_CloseSession(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_GetInfo(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_ExecuteStatement(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_GetTypeInfo(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_GetCatalogs(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_GetSchemas(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_GetTables(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_GetTableTypes(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_GetColumns(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_GetFunctions(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_GetOperationStatus(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_CancelOperation(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_CloseOperation(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;

@@ -426,6 +426,61 @@ declare class TGetColumnsResp {
       constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
   }
 
+declare class TGetTypeInfoReq {
+    public sessionHandle: TSessionHandle;
+
+      constructor(args?: { sessionHandle: TSessionHandle; });
+  }
+
+declare class TGetTypeInfoResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetCatalogsReq {
+    public sessionHandle: TSessionHandle;
+
+      constructor(args?: { sessionHandle: TSessionHandle; });
+  }
+
+declare class TGetCatalogsResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetTableTypesReq {
+    public sessionHandle: TSessionHandle;
+
+      constructor(args?: { sessionHandle: TSessionHandle; });
+  }
+
+declare class TGetTableTypesResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
+declare class TGetFunctionsReq {
+    public sessionHandle: TSessionHandle;
+    public catalogName?: string;
+    public schemaName?: string;
+    public functionName: string;
+
+      constructor(args?: { sessionHandle: TSessionHandle; catalogName?: string; schemaName?: string; functionName: string; });
+  }
+
+declare class TGetFunctionsResp {
+    public status: TStatus;
+    public operationHandle?: TOperationHandle;
+
+      constructor(args?: { status: TStatus; operationHandle?: TOperationHandle; });
+  }
+
 declare class TGetOperationStatusReq {
     public operationHandle: TOperationHandle;
 

@@ -3895,6 +3895,549 @@ const TGetColumnsResp = module.exports.TGetColumnsResp = class {
   }
 
 };
+const TGetTypeInfoReq = module.exports.TGetTypeInfoReq = class {
+  constructor(args) {
+    this.sessionHandle = null;
+    if (args) {
+      if (args.sessionHandle !== undefined && args.sessionHandle !== null) {
+        this.sessionHandle = new ttypes.TSessionHandle(args.sessionHandle);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field sessionHandle is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.sessionHandle = new ttypes.TSessionHandle();
+          this.sessionHandle.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TGetTypeInfoReq');
+    if (this.sessionHandle !== null && this.sessionHandle !== undefined) {
+      output.writeFieldBegin('sessionHandle', Thrift.Type.STRUCT, 1);
+      this.sessionHandle.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TGetTypeInfoResp = module.exports.TGetTypeInfoResp = class {
+  constructor(args) {
+    this.status = null;
+    this.operationHandle = null;
+    if (args) {
+      if (args.status !== undefined && args.status !== null) {
+        this.status = new ttypes.TStatus(args.status);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field status is unset!');
+      }
+      if (args.operationHandle !== undefined && args.operationHandle !== null) {
+        this.operationHandle = new ttypes.TOperationHandle(args.operationHandle);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.status = new ttypes.TStatus();
+          this.status.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.operationHandle = new ttypes.TOperationHandle();
+          this.operationHandle.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TGetTypeInfoResp');
+    if (this.status !== null && this.status !== undefined) {
+      output.writeFieldBegin('status', Thrift.Type.STRUCT, 1);
+      this.status.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.operationHandle !== null && this.operationHandle !== undefined) {
+      output.writeFieldBegin('operationHandle', Thrift.Type.STRUCT, 2);
+      this.operationHandle.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TGetCatalogsReq = module.exports.TGetCatalogsReq = class {
+  constructor(args) {
+    this.sessionHandle = null;
+    if (args) {
+      if (args.sessionHandle !== undefined && args.sessionHandle !== null) {
+        this.sessionHandle = new ttypes.TSessionHandle(args.sessionHandle);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field sessionHandle is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.sessionHandle = new ttypes.TSessionHandle();
+          this.sessionHandle.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TGetCatalogsReq');
+    if (this.sessionHandle !== null && this.sessionHandle !== undefined) {
+      output.writeFieldBegin('sessionHandle', Thrift.Type.STRUCT, 1);
+      this.sessionHandle.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TGetCatalogsResp = module.exports.TGetCatalogsResp = class {
+  constructor(args) {
+    this.status = null;
+    this.operationHandle = null;
+    if (args) {
+      if (args.status !== undefined && args.status !== null) {
+        this.status = new ttypes.TStatus(args.status);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field status is unset!');
+      }
+      if (args.operationHandle !== undefined && args.operationHandle !== null) {
+        this.operationHandle = new ttypes.TOperationHandle(args.operationHandle);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.status = new ttypes.TStatus();
+          this.status.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.operationHandle = new ttypes.TOperationHandle();
+          this.operationHandle.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TGetCatalogsResp');
+    if (this.status !== null && this.status !== undefined) {
+      output.writeFieldBegin('status', Thrift.Type.STRUCT, 1);
+      this.status.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.operationHandle !== null && this.operationHandle !== undefined) {
+      output.writeFieldBegin('operationHandle', Thrift.Type.STRUCT, 2);
+      this.operationHandle.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TGetTableTypesReq = module.exports.TGetTableTypesReq = class {
+  constructor(args) {
+    this.sessionHandle = null;
+    if (args) {
+      if (args.sessionHandle !== undefined && args.sessionHandle !== null) {
+        this.sessionHandle = new ttypes.TSessionHandle(args.sessionHandle);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field sessionHandle is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.sessionHandle = new ttypes.TSessionHandle();
+          this.sessionHandle.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TGetTableTypesReq');
+    if (this.sessionHandle !== null && this.sessionHandle !== undefined) {
+      output.writeFieldBegin('sessionHandle', Thrift.Type.STRUCT, 1);
+      this.sessionHandle.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TGetTableTypesResp = module.exports.TGetTableTypesResp = class {
+  constructor(args) {
+    this.status = null;
+    this.operationHandle = null;
+    if (args) {
+      if (args.status !== undefined && args.status !== null) {
+        this.status = new ttypes.TStatus(args.status);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field status is unset!');
+      }
+      if (args.operationHandle !== undefined && args.operationHandle !== null) {
+        this.operationHandle = new ttypes.TOperationHandle(args.operationHandle);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.status = new ttypes.TStatus();
+          this.status.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.operationHandle = new ttypes.TOperationHandle();
+          this.operationHandle.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TGetTableTypesResp');
+    if (this.status !== null && this.status !== undefined) {
+      output.writeFieldBegin('status', Thrift.Type.STRUCT, 1);
+      this.status.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.operationHandle !== null && this.operationHandle !== undefined) {
+      output.writeFieldBegin('operationHandle', Thrift.Type.STRUCT, 2);
+      this.operationHandle.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TGetFunctionsReq = module.exports.TGetFunctionsReq = class {
+  constructor(args) {
+    this.sessionHandle = null;
+    this.catalogName = null;
+    this.schemaName = null;
+    this.functionName = null;
+    if (args) {
+      if (args.sessionHandle !== undefined && args.sessionHandle !== null) {
+        this.sessionHandle = new ttypes.TSessionHandle(args.sessionHandle);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field sessionHandle is unset!');
+      }
+      if (args.catalogName !== undefined && args.catalogName !== null) {
+        this.catalogName = args.catalogName;
+      }
+      if (args.schemaName !== undefined && args.schemaName !== null) {
+        this.schemaName = args.schemaName;
+      }
+      if (args.functionName !== undefined && args.functionName !== null) {
+        this.functionName = args.functionName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field functionName is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.sessionHandle = new ttypes.TSessionHandle();
+          this.sessionHandle.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.catalogName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.schemaName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.functionName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TGetFunctionsReq');
+    if (this.sessionHandle !== null && this.sessionHandle !== undefined) {
+      output.writeFieldBegin('sessionHandle', Thrift.Type.STRUCT, 1);
+      this.sessionHandle.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.catalogName !== null && this.catalogName !== undefined) {
+      output.writeFieldBegin('catalogName', Thrift.Type.STRING, 2);
+      output.writeString(this.catalogName);
+      output.writeFieldEnd();
+    }
+    if (this.schemaName !== null && this.schemaName !== undefined) {
+      output.writeFieldBegin('schemaName', Thrift.Type.STRING, 3);
+      output.writeString(this.schemaName);
+      output.writeFieldEnd();
+    }
+    if (this.functionName !== null && this.functionName !== undefined) {
+      output.writeFieldBegin('functionName', Thrift.Type.STRING, 4);
+      output.writeString(this.functionName);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TGetFunctionsResp = module.exports.TGetFunctionsResp = class {
+  constructor(args) {
+    this.status = null;
+    this.operationHandle = null;
+    if (args) {
+      if (args.status !== undefined && args.status !== null) {
+        this.status = new ttypes.TStatus(args.status);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field status is unset!');
+      }
+      if (args.operationHandle !== undefined && args.operationHandle !== null) {
+        this.operationHandle = new ttypes.TOperationHandle(args.operationHandle);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.status = new ttypes.TStatus();
+          this.status.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.operationHandle = new ttypes.TOperationHandle();
+          this.operationHandle.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TGetFunctionsResp');
+    if (this.status !== null && this.status !== undefined) {
+      output.writeFieldBegin('status', Thrift.Type.STRUCT, 1);
+      this.status.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.operationHandle !== null && this.operationHandle !== undefined) {
+      output.writeFieldBegin('operationHandle', Thrift.Type.STRUCT, 2);
+      this.operationHandle.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const TGetOperationStatusReq = module.exports.TGetOperationStatusReq = class {
   constructor(args) {
     this.operationHandle = null;

@@ -164,7 +164,7 @@ describe('engine statements (protocol reference §2.6, §5)', () => {
       assert.deepEqual((await run(engine, 'ALTER TABLE a2 CHANGE z zz DECIMAL(6,1)')).rows, [['Column has been altered.']]);
       assert.deepEqual((await run(engine, "ALTER TABLE a2 SET TBLPROPERTIES ('k'='v')")).rows, [['Updated table.']]);
       assert.deepEqual((await run(engine, 'DESCRIBE a2')).rows, [['x', 'int', ''], ['zz', 'decimal(6,1)', '']]);
-      assert.equal(await errorOf(engine.plan('SELECT * FROM a1', ctx())), "AnalysisException: Could not resolve table reference: 'default.a1'");
+      assert.equal(await errorOf(engine.plan('SELECT * FROM a1', ctx())), "AnalysisException: Could not resolve table reference: 'a1'");
     });
 
     it('views, TRUNCATE, DROP with and without IF EXISTS', async () => {
@@ -237,17 +237,48 @@ describe('engine statements (protocol reference §2.6, §5)', () => {
       assert.deepEqual((await run(engine, 'SELECT id FROM m')).rows, [[99]]);
     });
 
-    it('UPDATE and DELETE (with or without FROM) report changed rows', async () => {
+    it('UPDATE and DELETE (with or without FROM) report changed rows on a Kudu table', async () => {
+      await run(engine, 'CREATE TABLE k (id INT PRIMARY KEY, name STRING, p INT) STORED AS KUDU');
+      await run(engine, "INSERT INTO k VALUES (1, 'a', 1), (2, 'b', 1), (3, 'c', 2)");
+      assert.equal((await run(engine, "UPDATE k SET name = 'q' WHERE p = 1")).rowsModified, 2n);
+      assert.equal((await run(engine, 'DELETE k WHERE id = 1')).rowsModified, 1n);
+      assert.equal((await run(engine, 'DELETE FROM k WHERE id > 100')).rowsModified, 0n);
+      assert.deepEqual((await run(engine, 'SELECT id, name FROM k ORDER BY id')).rows, [[2, 'q'], [3, 'c']]);
+    });
+
+    it('refuses UPDATE, DELETE, UPSERT and MERGE on tables Impala cannot modify that way, with its texts', async () => {
+      await run(engine, 'CREATE TABLE ice (id INT, name STRING) STORED BY ICEBERG');
+      const neither = 'AnalysisException: Impala only supports modifying Kudu and Iceberg tables, but the following table is neither: default.m';
+      assert.equal(await errorOf(engine.plan("UPDATE m SET name = 'x'", ctx())), neither);
+      assert.equal(await errorOf(engine.plan('DELETE FROM m WHERE id = 1', ctx())), neither);
+      assert.equal(await errorOf(engine.plan('DELETE m', ctx())), neither);
+      assert.equal(await errorOf(engine.plan("UPSERT INTO m VALUES (1, 'a', 1)", ctx())), 'AnalysisException: UPSERT is only supported for Kudu tables');
+      assert.equal(await errorOf(engine.plan("UPSERT INTO ice VALUES (1, 'a')", ctx())), 'AnalysisException: UPSERT is only supported for Kudu tables');
+      assert.equal(
+        await errorOf(engine.plan('MERGE INTO m USING ice s ON m.id = s.id WHEN MATCHED THEN DELETE', ctx())),
+        'AnalysisException: Target table must be an Iceberg table: default.m',
+      );
+      // Iceberg tables take DELETE and UPDATE.
+      await run(engine, "INSERT INTO ice VALUES (1, 'a'), (2, 'b')");
+      assert.equal((await run(engine, 'DELETE FROM ice WHERE id = 1')).rowsModified, 1n);
+      assert.equal((await run(engine, "UPDATE ice SET name = 'z'")).rowsModified, 1n);
+      assert.deepEqual((await run(engine, 'SELECT id, name FROM ice')).rows, [[2, 'z']]);
+      // A missing target is named as written.
+      assert.equal(await errorOf(engine.plan('DELETE FROM ghost', ctx())), "AnalysisException: Could not resolve table reference: 'ghost'");
+    });
+
+    it('INSERT OVERWRITE t SELECT ... FROM t writes the rows it read, not an empty table', async () => {
       await run(engine, "INSERT INTO m VALUES (1, 'a', 1), (2, 'b', 1), (3, 'c', 2)");
-      assert.equal((await run(engine, "UPDATE m SET name = 'q' WHERE p = 1")).rowsModified, 2n);
-      assert.equal((await run(engine, 'DELETE m WHERE id = 1')).rowsModified, 1n);
-      assert.equal((await run(engine, 'DELETE FROM m WHERE id > 100')).rowsModified, 0n);
-      assert.deepEqual((await run(engine, 'SELECT id, name FROM m ORDER BY id')).rows, [[2, 'q'], [3, 'c']]);
+      assert.equal((await run(engine, 'INSERT OVERWRITE m SELECT id * 10, name, p FROM m WHERE id > 1')).rowsModified, 2n);
+      assert.deepEqual((await run(engine, 'SELECT id, name, p FROM m ORDER BY id')).rows, [[20, 'b', 1], [30, 'c', 2]]);
+      // With a static partition only that partition is replaced, again from what it held.
+      assert.equal((await run(engine, 'INSERT OVERWRITE m PARTITION (p=1) SELECT id + 1, name FROM m WHERE p = 1')).rowsModified, 1n);
+      assert.deepEqual((await run(engine, 'SELECT id, p FROM m ORDER BY id')).rows, [[21, 1], [30, 2]]);
     });
 
     it('refuses a missing target with Table does not exist, a missing source with Could not resolve', async () => {
       assert.equal(await errorOf(engine.plan('INSERT INTO ghost VALUES (1)', ctx())), 'AnalysisException: Table does not exist: default.ghost');
-      assert.equal(await errorOf(engine.plan('INSERT INTO m SELECT * FROM ghost', ctx())), "AnalysisException: Could not resolve table reference: 'default.ghost'");
+      assert.equal(await errorOf(engine.plan('INSERT INTO m SELECT * FROM ghost', ctx())), "AnalysisException: Could not resolve table reference: 'ghost'");
     });
   });
 
@@ -264,7 +295,7 @@ describe('engine statements (protocol reference §2.6, §5)', () => {
       const err = await engine.plan('SELECT * FROM nowhere', ctx()).catch((e: unknown) => e);
       assert.ok(err instanceof SimSqlError);
       assert.equal(err.sqlState, 'HY000');
-      assert.equal(err.message, "AnalysisException: Could not resolve table reference: 'default.nowhere'");
+      assert.equal(err.message, "AnalysisException: Could not resolve table reference: 'nowhere'");
       assert.equal(await errorOf(engine.plan('SELECT * FROM other.nowhere', ctx())), "AnalysisException: Could not resolve table reference: 'other.nowhere'");
       await engine.seed('CREATE TABLE known (a INT)');
       assert.equal(await errorOf(engine.plan('SELECT b FROM known', ctx())), "AnalysisException: Could not resolve column/field reference: 'b'");
@@ -281,10 +312,15 @@ describe('engine statements (protocol reference §2.6, §5)', () => {
     });
 
     it('enforces MAX_STATEMENT_LENGTH_BYTES', async () => {
-      const sql = `SELECT '${'x'.repeat(100)}'`;
+      const sql = `SELECT '${'x'.repeat(1100)}'`;
       assert.equal(
-        await errorOf(engine.plan(sql, ctx(0, 'default', {}, { MAX_STATEMENT_LENGTH_BYTES: '50' }))),
-        `Statement length of ${sql.length} bytes exceeds the maximum statement length (50 bytes)`,
+        await errorOf(engine.plan(sql, ctx(0, 'default', {}, { MAX_STATEMENT_LENGTH_BYTES: '1k' }))),
+        `Statement length of ${sql.length} bytes exceeds the maximum statement length (1024 bytes)`,
+      );
+      // Impala's lower bound for the option is 1024 bytes.
+      assert.equal(
+        await errorOf(engine.plan('SELECT 1', ctx(0, 'default', {}, { MAX_STATEMENT_LENGTH_BYTES: '50' }))),
+        'Invalid value for query option MAX_STATEMENT_LENGTH_BYTES: 50 is not in range [1024, 2147483647]',
       );
     });
 
