@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
-import { openChannel, type Channel } from '../../connection';
-import { ArgumentError, ClosedError, ProtocolError } from '../../errors';
+import { CONNECTION_DEFAULTS, openChannel, type Channel } from '../../connection';
+import { ArgumentError, ClosedError, ConnectError, ErrorCode, ProtocolError, RpcTimeoutError } from '../../errors';
 import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import { bindParams } from '../sql/bind-params';
@@ -12,11 +12,13 @@ import * as rpc from './hs2-rpc';
 import { Operation, type OperationHost } from './operation';
 import { guidToQueryId, queryIdToGuid } from './query-id';
 import { RowDecoder, type RowObject } from './row-decoder';
+import type { ColumnInfo } from './result-metadata';
 import { RowStream, type RowStreamProgress } from './row-stream';
 import {
   checkFetchSize,
   checkPositiveMs,
   checkQueryOptions,
+  limitFetchWait,
   SESSION_DEFAULTS,
   type CoordinatorSessionOptions,
   type QueryCallOptions,
@@ -115,8 +117,12 @@ export class CoordinatorSession implements ProtocolSession {
       if (typeof options.database !== 'string' || options.database === '') throw new ArgumentError('database must be a non-empty string');
       configuration['use:database'] = options.database;
     }
+    limitFetchWait(configuration, options);
     const nosasl = (options.auth?.mechanism ?? 'NOSASL') === 'NOSASL';
     const username = options.username ?? (options.auth?.mechanism === 'PLAIN' ? options.auth.username : undefined);
+    // One bound for the whole "usable session": TCP, TLS, SASL and OpenSession.
+    const connectTimeoutMs = options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
+    const deadline = performance.now() + connectTimeoutMs;
     const connection = await openChannel(options);
     try {
       const req = new T.TOpenSessionReq({
@@ -125,7 +131,7 @@ export class CoordinatorSession implements ProtocolSession {
         ...(nosasl && options.password !== undefined ? { password: options.password } : {}),
         configuration,
       });
-      const resp = await rpc.openSession(connection, req, { coordinator: connection.address });
+      const resp = await openSessionWithin(connection, req, deadline, connectTimeoutMs);
       const version = resp.serverProtocolVersion;
       if (!resp.sessionHandle || typeof version !== 'number' || version < T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6) {
         if (resp.sessionHandle) {
@@ -177,15 +183,18 @@ export class CoordinatorSession implements ProtocolSession {
   async query<R = RowObject>(sql: string, options: QueryCallOptions = {}): Promise<SessionQueryResult<R>> {
     const p = this.#prepare(sql, options);
     return this.#withOperation(p, async (op, signal) => {
-      await op.waitUntilFinished(signal);
-      const columns = await op.metadata(signal);
       const rows: R[] = [];
+      let columns: ColumnInfo[] = [];
       if (op.hasResultSet) {
+        const result = await op.openResult(p.fetchSize, signal);
+        columns = result.columns;
         const decoder = new RowDecoder(columns, p.values);
-        for await (const batch of op.fetchBatches(p.fetchSize, signal)) {
+        for await (const batch of result.batches) {
           const decoded = decoder.decode(batch) as R[];
           for (let i = 0; i < decoded.length; i++) rows.push(decoded[i]!);
         }
+      } else {
+        await op.waitUntilFinished(signal);
       }
       await this.#closeAfterRows(op);
       return { rows, columns, queryId: op.queryId, coordinator: op.coordinator, attempts: 1 as const, rowsFetched: op.rowsFetched };
@@ -336,15 +345,17 @@ export class CoordinatorSession implements ProtocolSession {
       op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal });
       this.#active.add(op);
       progress.setQueryId(op.queryId);
-      await op.waitUntilFinished(signal);
-      const columns = await op.metadata(signal);
-      progress.setColumns(columns);
       if (op.hasResultSet) {
-        const decoder = new RowDecoder(columns, p.values);
-        for await (const batch of op.fetchBatches(p.fetchSize, signal)) {
+        const result = await op.openResult(p.fetchSize, signal);
+        progress.setColumns(result.columns);
+        const decoder = new RowDecoder(result.columns, p.values);
+        for await (const batch of result.batches) {
           const rows = decoder.decode(batch) as R[];
           if (rows.length > 0) yield rows;
         }
+      } else {
+        await op.waitUntilFinished(signal);
+        progress.setColumns([]);
       }
       finished = true;
       await this.#closeAfterRows(op);
@@ -357,18 +368,17 @@ export class CoordinatorSession implements ProtocolSession {
   }
 
   /**
-   * Closes an operation whose rows were all read. When that close fails (say the
-   * socket dropped) the rows are still complete and correct, so they are returned and
-   * the failure only logged; the broken connection shows in `connection.closed`. A
-   * statement without rows (DML) rethrows: its outcome is in the close reply.
+   * Closes an operation whose rows were all read. A statement with a result set is
+   * closed in the background, off the caller's critical path: the rows are complete
+   * and correct whatever the close does, so its failure is only logged (a broken
+   * connection shows in `connection.closed`); the close goes on the same connection,
+   * ahead of the session's next call, and counts in {@link busy} until it is answered,
+   * so {@link close} waits for it. A statement without rows (DML) is awaited and its
+   * failure rethrown: its outcome, the modified-row count, is in the close reply.
    */
   async #closeAfterRows(op: Operation): Promise<void> {
-    try {
-      await op.close();
-    } catch (err) {
-      if (!op.hasResultSet) throw err;
-      debug('close of %s on %s failed after all rows were read: %s', op.queryId, op.coordinator, (err as Error).message);
-    }
+    if (op.hasResultSet) this.#track(op.close());
+    else await op.close();
   }
 
   /**
@@ -397,13 +407,33 @@ export class CoordinatorSession implements ProtocolSession {
   }
 
   #track(work: Promise<unknown>): void {
-    const p = work.catch((err: unknown) => debug('background cleanup on %s failed: %s', this.coordinator, (err as Error).message));
+    const p = work.catch((err: unknown) => debug('background close or cleanup on %s failed: %s', this.coordinator, (err as Error).message));
     this.#background.add(p);
     void p.finally(() => this.#background.delete(p));
   }
 
   #checkOpen(): void {
     if (this.#closing) throw new ClosedError(`the session ${this.sessionId} on ${this.coordinator} is closed`, { coordinator: this.coordinator });
+  }
+}
+
+/**
+ * OpenSession within what is left of `connectTimeoutMs`; running out of it is a
+ * connect timeout (retryable elsewhere), like a slow TCP connect or SASL handshake.
+ */
+async function openSessionWithin(connection: Channel, req: T.TOpenSessionReq, deadline: number, connectTimeoutMs: number): Promise<T.TOpenSessionResp> {
+  const coordinator = connection.address;
+  const timedOut = (cause?: unknown): ConnectError =>
+    new ConnectError(ErrorCode.CONNECT_TIMEOUT, `connecting to ${coordinator} and opening a session did not complete within ${connectTimeoutMs} ms (connectTimeoutMs)`, {
+      coordinator,
+      cause,
+    });
+  const left = Math.floor(deadline - performance.now());
+  if (left < 1) throw timedOut();
+  try {
+    return await rpc.openSession(connection, req, { coordinator, timeoutMs: left });
+  } catch (err) {
+    throw err instanceof RpcTimeoutError ? timedOut(err) : err;
   }
 }
 

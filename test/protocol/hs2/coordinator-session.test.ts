@@ -142,9 +142,10 @@ describe('CoordinatorSession', () => {
         }
       }
       assert.equal(server.callsOf('FetchResults').length, 1);
-      // Operations are closed at the end.
+      // Operations are closed at the end, in the background; the session is busy until then.
+      await server.waitForCall('CloseImpalaOperation');
+      await waitFor(() => !s.busy);
       assert.equal(server.callsOf('CloseImpalaOperation').length, 1);
-      assert.equal(s.busy, false);
     });
 
     it('keeps non-UTF-8 strings as bytes with strings: buffer, and gives Dates on request, across batches', async () => {
@@ -274,6 +275,8 @@ describe('CoordinatorSession', () => {
       assert.equal(seen, 1000);
       assert.deepEqual(stream.columns, [{ name: 'i', type: 'INT', position: 0 }]);
       assert.match(stream.queryId!, /^[0-9a-f]{16}:[0-9a-f]{16}$/);
+      await server.waitForCall('CloseImpalaOperation');
+      await waitFor(() => !s.busy);
       assert.equal(server.callsOf('CloseImpalaOperation').length, 1);
       assert.equal(server.callsOf('CancelOperation').length, 0);
     });
