@@ -18,6 +18,7 @@ import { decodeBenchmark } from './benchmarks/decode';
 import { failoverBenchmark } from './benchmarks/failover';
 import { hopBenchmark } from './benchmarks/hop';
 import { idleCutBenchmark } from './benchmarks/idle-cut';
+import { latencyBenchmark } from './benchmarks/latency';
 import { memoryBenchmark } from './benchmarks/memory';
 import { overheadBenchmark } from './benchmarks/overhead';
 import { selectionBenchmark } from './benchmarks/selection';
@@ -28,6 +29,7 @@ import { renderTable } from './lib/table';
 
 const ALL: readonly Benchmark[] = [
   overheadBenchmark,
+  latencyBenchmark,
   decodeBenchmark,
   hopBenchmark,
   failoverBenchmark,

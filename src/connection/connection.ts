@@ -17,7 +17,7 @@ import { decodeReply, encodeCall } from './thrift-codec';
 import { openSocket } from './open-socket';
 import { PendingCall } from './pending-call';
 import { ReplyReader } from './reply-reader';
-import { SaslFrameDecoder, frameMessage, saslPlainHandshake } from './sasl-plain';
+import { SaslFrameDecoder, saslPlainHandshake } from './sasl-plain';
 import type { Channel } from './channel';
 import type { CallOptions, CallPolicy, ConnectionOptions, ThriftReadable, ThriftRequest, ThriftResponseClass } from './types';
 
@@ -194,7 +194,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     let payload: Buffer;
     try {
       // Generated structs have write()/read() although their .d.ts declares only fields.
-      payload = encodeCall(method, seqid, req as ThriftRequest);
+      payload = encodeCall(method, seqid, req as ThriftRequest, this.#framed);
     } catch (err) {
       return Promise.reject(new ArgumentError(`cannot encode ${method} request: ${(err as Error).message}`, err));
     }
@@ -202,7 +202,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       const call = new PendingCall({
         method,
         seqid,
-        payload: this.#framed ? frameMessage(payload) : payload,
+        payload,
         Resp: Resp as unknown as ThriftResponseClass<ThriftReadable>,
         timing,
         pipeline: opts.pipeline === true,

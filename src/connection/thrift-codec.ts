@@ -1,6 +1,7 @@
 import { TBinaryProtocol, TBufferedTransport, Thrift } from 'thrift';
 import type { TProtocol } from 'thrift';
 import { ErrorCode, ProtocolError } from '../errors';
+import { BinaryWriter } from './binary-writer';
 import type { ThriftReadable, ThriftRequest, ThriftResponseClass } from './types';
 
 /** Thrift's transport keeps its read buffer in untyped fields; we feed it whole messages. */
@@ -8,6 +9,20 @@ interface ReadableBufferedTransport {
   inBuf: Buffer;
   readCursor: number;
   writeCursor: number;
+  read(len: number): Buffer;
+}
+
+/**
+ * thrift's `read` (binary fields) with `Buffer.allocUnsafe` instead of the deprecated
+ * `new Buffer()`, whose deprecation check walks the stack on each of the first 10,000
+ * calls. The bytes are copied: the message buffer is reused for later replies.
+ */
+function readCopy(this: ReadableBufferedTransport, len: number): Buffer {
+  if (len < 0 || this.readCursor + len > this.writeCursor) throw new ProtocolError(`a reply field of ${len} bytes runs past the end of the message`);
+  const out = Buffer.allocUnsafe(len);
+  this.inBuf.copy(out, 0, this.readCursor, this.readCursor + len);
+  this.readCursor += len;
+  return out;
 }
 
 /** What decoding a reply needs to know about the call it answers. @internal */
@@ -19,26 +34,25 @@ export interface CallIdentity {
 
 /**
  * Encodes one call: message header, then the args struct with the single `req`
- * field (id 1) that every TCLIService / ImpalaHiveServer2Service method takes.
+ * field (id 1) that every TCLIService / ImpalaHiveServer2Service method takes. With
+ * `lengthPrefix` the message is preceded by its 4-byte big-endian length (the SASL
+ * data phase's framing), written in the same buffer.
  *
  * @internal
  */
-export function encodeCall(method: string, seqid: number, req: ThriftRequest): Buffer {
-  let out: Buffer | undefined;
-  const transport = new TBufferedTransport(undefined, (msg?: Buffer) => {
-    out = msg;
-  });
-  const protocol = new TBinaryProtocol(transport);
-  protocol.writeMessageBegin(method, Thrift.MessageType.CALL, seqid);
-  protocol.writeStructBegin(`${method}_args`);
-  protocol.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
-  req.write(protocol);
-  protocol.writeFieldEnd();
-  protocol.writeFieldStop();
-  protocol.writeStructEnd();
-  protocol.writeMessageEnd();
-  protocol.flush();
-  if (!out) throw new Error('the Thrift encoder produced no bytes');
+export function encodeCall(method: string, seqid: number, req: ThriftRequest, lengthPrefix = false): Buffer {
+  const writer = new BinaryWriter();
+  if (lengthPrefix) writer.writeI32(0);
+  writer.writeMessageBegin(method, Thrift.MessageType.CALL, seqid);
+  writer.writeStructBegin(`${method}_args`);
+  writer.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
+  req.write(writer as unknown as TProtocol);
+  writer.writeFieldEnd();
+  writer.writeFieldStop();
+  writer.writeStructEnd();
+  writer.writeMessageEnd();
+  const out = writer.bytes();
+  if (lengthPrefix) out.writeUInt32BE(out.length - 4, 0);
   return out;
 }
 
@@ -53,6 +67,7 @@ export function decodeReply(message: Buffer, call: CallIdentity, address: string
   transport.inBuf = message;
   transport.readCursor = 0;
   transport.writeCursor = message.length;
+  transport.read = readCopy;
   const protocol = new TBinaryProtocol(transport as unknown as TBufferedTransport) as TProtocol;
   const header = protocol.readMessageBegin();
   if (header.rseqid !== call.seqid) {
