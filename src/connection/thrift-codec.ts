@@ -63,7 +63,9 @@ export function encodeCall(method: string, seqid: number, req: ThriftRequest, le
  * @internal
  */
 export function decodeReply(message: Buffer, call: CallIdentity, address: string): ThriftReadable {
-  const transport = new TBufferedTransport() as unknown as ReadableBufferedTransport;
+  // thrift's reading methods over the whole message; its constructor is skipped, as it
+  // allocates a 1 KiB read buffer (through `new Buffer()`) that would go unused.
+  const transport = Object.create(TBufferedTransport.prototype) as ReadableBufferedTransport;
   transport.inBuf = message;
   transport.readCursor = 0;
   transport.writeCursor = message.length;

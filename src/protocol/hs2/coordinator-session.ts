@@ -1,28 +1,22 @@
 import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
-import { CONNECTION_DEFAULTS, openChannel, type Channel } from '../../connection';
-import { ArgumentError, ClosedError, ConnectError, ErrorCode, ProtocolError, RpcTimeoutError } from '../../errors';
+import { openChannel, type Channel } from '../../connection';
+import { ArgumentError, ClosedError } from '../../errors';
 import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import { bindParams } from '../sql/bind-params';
+import { isReadOnlyStatement } from '../sql/leading-keyword';
 import type { ProtocolSession } from '../protocol-session';
 import { CallGuard, withTimeout } from './call-guard';
 import * as rpc from './hs2-rpc';
+import { openHs2Session } from './open-hs2-session';
 import { Operation, type OperationHost } from './operation';
 import { guidToQueryId, queryIdToGuid } from './query-id';
 import { RowDecoder, type RowObject } from './row-decoder';
 import type { ColumnInfo } from './result-metadata';
 import { RowStream, type RowStreamProgress } from './row-stream';
-import {
-  checkFetchSize,
-  checkPositiveMs,
-  checkQueryOptions,
-  limitFetchWait,
-  SESSION_DEFAULTS,
-  type CoordinatorSessionOptions,
-  type QueryCallOptions,
-} from './session-options';
+import { checkFetchSize, checkQueryOptions, SESSION_DEFAULTS, type CoordinatorSessionOptions, type QueryCallOptions } from './session-options';
 import type { PingResult, SessionExecuteResult, SessionQueryResult } from './session-results';
 import { resolveValueOptions, type ResolvedValueOptions } from './value-options';
 
@@ -72,6 +66,8 @@ export class CoordinatorSession implements ProtocolSession {
   readonly #cleanupTimeoutMs: number;
   readonly #active = new Set<Operation>();
   readonly #background = new Set<Promise<unknown>>();
+  /** Background closes of fully read queries still waiting for their reply on the current connection. */
+  #closesInFlight = 0;
   readonly #host: OperationHost;
   #closing: Promise<void> | undefined;
 
@@ -109,48 +105,10 @@ export class CoordinatorSession implements ProtocolSession {
    * server only speaks a protocol below V6, an {@link ArgumentError} for bad options.
    */
   static async open(options: CoordinatorSessionOptions): Promise<CoordinatorSession> {
-    checkFetchSize(options.fetchSize);
-    checkPositiveMs(options.cleanupTimeoutMs, 'cleanupTimeoutMs');
-    checkPositiveMs(options.pollMaxDelayMs, 'pollMaxDelayMs');
-    const configuration = checkQueryOptions(options.sessionQueryOptions, 'sessionQueryOptions') ?? {};
-    if (options.database !== undefined) {
-      if (typeof options.database !== 'string' || options.database === '') throw new ArgumentError('database must be a non-empty string');
-      configuration['use:database'] = options.database;
-    }
-    limitFetchWait(configuration, options);
-    const nosasl = (options.auth?.mechanism ?? 'NOSASL') === 'NOSASL';
-    const username = options.username ?? (options.auth?.mechanism === 'PLAIN' ? options.auth.username : undefined);
-    // One bound for the whole "usable session": TCP, TLS, SASL and OpenSession.
-    const connectTimeoutMs = options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
-    const deadline = performance.now() + connectTimeoutMs;
-    const connection = await openChannel(options);
-    try {
-      const req = new T.TOpenSessionReq({
-        client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6,
-        ...(username !== undefined ? { username } : {}),
-        ...(nosasl && options.password !== undefined ? { password: options.password } : {}),
-        configuration,
-      });
-      const resp = await openSessionWithin(connection, req, deadline, connectTimeoutMs);
-      const version = resp.serverProtocolVersion;
-      if (!resp.sessionHandle || typeof version !== 'number' || version < T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6) {
-        if (resp.sessionHandle) {
-          await rpc.closeSession(connection, new T.TCloseSessionReq({ sessionHandle: resp.sessionHandle }), { timeoutMs: SESSION_DEFAULTS.cleanupTimeoutMs }).catch(() => undefined);
-        }
-        throw new ProtocolError(
-          resp.sessionHandle
-            ? `${connection.address} negotiated HS2 protocol V${Number(version) + 1}; impala-ha needs V6 or later (columnar results)`
-            : `${connection.address} answered OpenSession without a session handle`,
-          { coordinator: connection.address },
-        );
-      }
-      const session = new CoordinatorSession(connection, options, resp);
-      debug('session %s opened on %s (%s)', session.sessionId, session.coordinator, session.httpAddr ?? 'no http_addr');
-      return session;
-    } catch (err) {
-      await connection.close().catch(() => undefined);
-      throw err;
-    }
+    const { connection, resp } = await openHs2Session(options);
+    const session = new CoordinatorSession(connection, options, resp);
+    debug('session %s opened on %s (%s)', session.sessionId, session.coordinator, session.httpAddr ?? 'no http_addr');
+    return session;
   }
 
   /** `host:port` (or label) of the coordinator this session lives on. */
@@ -264,6 +222,7 @@ export class CoordinatorSession implements ProtocolSession {
     if (connection === this.#connection) return;
     const old = this.#connection;
     this.#connection = connection;
+    this.#closesInFlight = 0;
     if (!old.closed) old.close().catch(() => undefined);
     debug('session %s moved from connection #%d to #%d', this.sessionId, old.id, connection.id);
   }
@@ -322,7 +281,7 @@ export class CoordinatorSession implements ProtocolSession {
     const signal = guard.signal;
     let op: Operation | undefined;
     try {
-      op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal });
+      op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal, pipeline: this.#mayPipelineExecute(p.statement) });
       this.#active.add(op);
       return await body(op, signal);
     } catch (err) {
@@ -342,7 +301,7 @@ export class CoordinatorSession implements ProtocolSession {
     let finished = false;
     try {
       this.#checkOpen();
-      op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal });
+      op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal, pipeline: this.#mayPipelineExecute(p.statement) });
       this.#active.add(op);
       progress.setQueryId(op.queryId);
       if (op.hasResultSet) {
@@ -377,8 +336,29 @@ export class CoordinatorSession implements ProtocolSession {
    * failure rethrown: its outcome, the modified-row count, is in the close reply.
    */
   async #closeAfterRows(op: Operation): Promise<void> {
-    if (op.hasResultSet) this.#track(op.close());
-    else await op.close();
+    if (!op.hasResultSet) {
+      await op.close();
+      return;
+    }
+    const connection = this.#connection;
+    this.#closesInFlight++;
+    this.#track(
+      op.close().finally(() => {
+        if (this.#connection === connection) this.#closesInFlight--;
+      }),
+    );
+  }
+
+  /**
+   * Whether the next ExecuteStatement may be written behind the closes still on the
+   * wire instead of after their replies (saves a round trip between statements): only
+   * when nothing but this session's background closes is pending on the connection
+   * (never behind a fetch Impala may hold), and only for a statement that certainly
+   * only reads, since a pipelined request counts as sent if the connection then dies,
+   * and a read is the only kind that may be run again after that.
+   */
+  #mayPipelineExecute(statement: string): boolean {
+    return this.#active.size === 0 && this.#closesInFlight > 0 && this.#connection.pendingCalls <= this.#closesInFlight && isReadOnlyStatement(statement);
   }
 
   /**
@@ -414,26 +394,6 @@ export class CoordinatorSession implements ProtocolSession {
 
   #checkOpen(): void {
     if (this.#closing) throw new ClosedError(`the session ${this.sessionId} on ${this.coordinator} is closed`, { coordinator: this.coordinator });
-  }
-}
-
-/**
- * OpenSession within what is left of `connectTimeoutMs`; running out of it is a
- * connect timeout (retryable elsewhere), like a slow TCP connect or SASL handshake.
- */
-async function openSessionWithin(connection: Channel, req: T.TOpenSessionReq, deadline: number, connectTimeoutMs: number): Promise<T.TOpenSessionResp> {
-  const coordinator = connection.address;
-  const timedOut = (cause?: unknown): ConnectError =>
-    new ConnectError(ErrorCode.CONNECT_TIMEOUT, `connecting to ${coordinator} and opening a session did not complete within ${connectTimeoutMs} ms (connectTimeoutMs)`, {
-      coordinator,
-      cause,
-    });
-  const left = Math.floor(deadline - performance.now());
-  if (left < 1) throw timedOut();
-  try {
-    return await rpc.openSession(connection, req, { coordinator, timeoutMs: left });
-  } catch (err) {
-    throw err instanceof RpcTimeoutError ? timedOut(err) : err;
   }
 }
 

@@ -64,6 +64,13 @@ export interface ExecuteOptions {
   queryOptions?: Readonly<Record<string, string>> | undefined;
   /** Aborts waiting for ExecuteStatement; the operation is then cancelled and closed in the background. */
   signal?: AbortSignal | undefined;
+  /**
+   * Write ExecuteStatement without waiting for the replies of calls ahead of it on the
+   * connection (`CallOptions.pipeline`). It then counts as sent even if the connection
+   * dies before those replies: only for statements that are safe to run again.
+   * Default false.
+   */
+  pipeline?: boolean | undefined;
 }
 
 /**
@@ -112,7 +119,7 @@ export class Operation {
       runAsync: true,
       ...(options.queryOptions && Object.keys(options.queryOptions).length > 0 ? { confOverlay: { ...options.queryOptions } } : {}),
     });
-    const pending = rpc.executeStatement(host.connection, req, { coordinator: host.coordinator }).then((resp) => {
+    const pending = rpc.executeStatement(host.connection, req, { coordinator: host.coordinator, pipeline: options.pipeline === true }).then((resp) => {
       if (!resp.operationHandle) throw new ProtocolError(`${host.coordinator} answered ExecuteStatement without an operation handle`, { coordinator: host.coordinator });
       return new Operation(host, resp.operationHandle);
     });

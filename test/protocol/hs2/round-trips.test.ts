@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
 import { Connection } from '../../../src/connection';
-import { ConnectError, ErrorCode, ImpalaError } from '../../../src/errors';
+import { ConnectError, ConnectionLostError, ErrorCode, ImpalaError } from '../../../src/errors';
 import { CoordinatorSession, type CoordinatorSessionOptions } from '../../../src/protocol/hs2';
 import * as rpc from '../../../src/protocol/hs2/hs2-rpc';
 import { Operation, type OperationHost } from '../../../src/protocol/hs2/operation';
@@ -83,14 +83,64 @@ describe('HS2 round trips of a statement', () => {
     await server.waitForCall('CloseImpalaOperation');
     assert.equal(s.busy, true, 'the background close keeps the session busy');
     assert.deepEqual(methods(server), ['ExecuteStatement', 'GetResultSetMetadata', 'FetchResults', 'CloseImpalaOperation']);
-    // The next statement waits on the connection behind the close, not beside it.
-    const next = s.query('SELECT 1 AS x');
-    assert.ok(await stillFalseAfter(() => server.arrivals.filter((c) => c.method === 'ExecuteStatement').length > 1), 'the next ExecuteStatement was sent before the close was answered');
     closing.open();
-    assert.deepEqual((await next).rows, [{ x: 1 }]);
-    await until(() => !s.busy, 'both closes answered');
+    await until(() => !s.busy, 'the close answered');
     assert.equal(server.callsOf('GetOperationStatus').length, 0);
-    assert.deepEqual(methods(server).slice(4), ['ExecuteStatement', 'GetResultSetMetadata', 'FetchResults', 'CloseImpalaOperation']);
+  });
+
+  it('the next read-only statement is written behind a background close, anything else waits for its reply', async () => {
+    server.onExecute = (sql) => (sql.startsWith('INSERT') ? { rowsModified: { '': 1n } } : { columns: [{ name: 'x', type: 'INT' }], rows: [[1]] });
+    let closing = gate();
+    server.overrides.set('CloseImpalaOperation', async (req: I.TCloseImpalaOperationReq) => {
+      await closing.wait;
+      return server.doCloseImpalaOperation(req);
+    });
+    const executes = (): number => server.arrivals.filter((c) => c.method === 'ExecuteStatement').length;
+    const s = await open();
+    closing.open();
+    await s.query('SELECT 1 AS x');
+    await until(() => !s.busy, 'first close answered');
+
+    closing = gate();
+    await s.query(' /* hint */ (SELECT 1 AS x)');
+    await server.waitForCall('CloseImpalaOperation', (c) => c !== server.callsOf('CloseImpalaOperation')[0]);
+    const read = s.query('select 1 AS x');
+    await until(() => executes() === 3, 'the SELECT was pipelined behind the held close');
+    closing.open();
+    assert.deepEqual((await read).rows, [{ x: 1 }]);
+
+    closing = gate();
+    await until(() => server.callsOf('CloseImpalaOperation').length === 3, 'the third close is being served');
+    const dml = s.execute('INSERT INTO t VALUES (1)');
+    assert.ok(await stillFalseAfter(() => executes() === 4), 'an INSERT must not be written before the close is answered');
+    closing.open();
+    assert.equal((await dml).rowsModified, 1n);
+    await until(() => !s.busy, 'all closed');
+  });
+
+  it('a pipelined read counts as sent when the connection drops; a queued DML does not', async () => {
+    server.onExecute = (sql) => (sql.startsWith('INSERT') ? { rowsModified: { '': 1n } } : { columns: [{ name: 'x', type: 'INT' }], rows: [[1]] });
+    server.overrides.set('CloseImpalaOperation', () => new Promise(() => undefined));
+    const executes = (): number => server.arrivals.filter((c) => c.method === 'ExecuteStatement').length;
+    const a = await open();
+    await a.query('SELECT 1 AS x');
+    await server.waitForCall('CloseImpalaOperation');
+    const pipelined = rejection(a.query('SELECT 2 AS x'));
+    await until(() => executes() === 2, 'the pipelined SELECT arrived');
+    const b = await open();
+    await b.query('SELECT 1 AS x');
+    await until(() => server.callsOf('CloseImpalaOperation').length === 2, 'the second close is held');
+    const write = rejection(b.execute('INSERT INTO t VALUES (1)'));
+    assert.ok(await stillFalseAfter(() => executes() === 4), 'the INSERT stays queued');
+    server.dropConnections();
+    const read = (await pipelined) as ConnectionLostError;
+    const lostWrite = (await write) as ConnectionLostError;
+    assert.equal(lostWrite.code, ErrorCode.CONNECTION_LOST);
+    assert.equal(lostWrite.requestWritten, false);
+    assert.equal(lostWrite.method, 'ExecuteStatement');
+    assert.equal(read.code, ErrorCode.CONNECTION_LOST);
+    assert.equal(read.requestWritten, true);
+    assert.equal(read.method, 'ExecuteStatement');
   });
 
   it('a stream makes the same round trips', async () => {
