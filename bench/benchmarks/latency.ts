@@ -3,11 +3,13 @@ import { type BenchContext, type BenchResult, type Benchmark, byMode } from '../
 import { CountingProxy } from '../lib/counting-proxy';
 import { num } from '../lib/format';
 import { HiveConnection } from '../lib/hive-connection';
-import { figures, runLoad } from '../lib/load';
-import { MinimalHs2Exchange } from '../lib/raw-hs2';
+import { figures, runLoad, type LoadResult } from '../lib/load';
+import { decodeReply, fetchReplyHasMoreRows, MinimalHs2Exchange } from '../lib/raw-hs2';
+import { ReplayServer, ReplyRecorder, type ReplayScript } from '../lib/reply-replay';
 import { RemoteCluster } from '../lib/remote-cluster';
 import { type Series, summarizeSeries, throughputTable } from '../lib/series';
 import type { Table } from '../lib/table';
+import * as T from '../../src/thrift/gen-nodejs/TCLIService_types';
 
 /** The statement: no table, one row, one column. Every client sends the same text. */
 const SQL = 'SELECT 1';
@@ -87,32 +89,29 @@ export const latencyBenchmark: Benchmark = {
     try {
       const c0 = cluster.coordinators[0]!;
       contenders = await openAll(c0.host, c0.port);
-      const series = new Map<string, Series>(contenders.map((c) => [c.key, { label: c.label, runs: [] }]));
-      for (const c of contenders) await runLoad({ workers: 1, durationMs: warmMs, op: () => c.run() });
-      for (let r = 0; r < runs; r++) {
-        // Rotate the order so drift (GC, the simulator warming up) hits every client alike.
-        for (let i = 0; i < contenders.length; i++) {
-          const c = contenders[(i + r) % contenders.length]!;
-          const { value, simCpuMicros } = await cluster.withCpu(() => runLoad({ workers: 1, durationMs: runMs, op: () => c.run() }));
-          series.get(c.key)!.runs.push(figures(value, simCpuMicros));
-        }
-      }
-      ctx.log('latency: timed runs done');
-      const s = (k: string): Series => series.get(k)!;
-      tables.push(
-        throughputTable('1 caller, one coordinator, `SELECT 1` in a loop', [...series.values()], [
-          { label: 'CoordinatorSession / hive-driver', a: s('session'), b: s('hive') },
-          { label: 'pool / hive-driver', a: s('pool'), b: s('hive') },
-          { label: 'CoordinatorSession / minimal exchange', a: s('session'), b: s('minimal') },
-          { label: 'pool / minimal exchange', a: s('pool'), b: s('minimal') },
-          { label: 'pool / CoordinatorSession', a: s('pool'), b: s('session') },
-        ]),
-      );
-      for (const [k, v] of series) raw[k] = { ...summarizeSeries(v), runs: v.runs };
-
-      // RPC counts in a separate, untimed pass through a counting proxy (it adds a hop).
+      const series = await timeAll(contenders, { runs, runMs, warmMs }, (work) => cluster.withCpu(work));
+      ctx.log('latency: timed runs against the simulator done');
+      tables.push(latencyTable('1 caller, one coordinator, `SELECT 1` in a loop', series));
+      raw.againstSimulator = Object.fromEntries([...series].map(([k, v]) => [k, { ...summarizeSeries(v), runs: v.runs }]));
       await Promise.all(contenders.map((c) => c.close().catch(() => undefined)));
       contenders = [];
+
+      // The same clients against recorded replies served at once: the clients' own part.
+      const script = await recordSelectOne(c0.host, c0.port);
+      const replay = await ReplayServer.start(script);
+      try {
+        contenders = await openAll('127.0.0.1', replay.port);
+        const replayed = await timeAll(contenders, { runs, runMs, warmMs }, async (work) => ({ value: await work(), simCpuMicros: Number.NaN }));
+        ctx.log('latency: timed runs against replayed replies done');
+        tables.push(latencyTable('1 caller, `SELECT 1` in a loop against recorded replies answered at once (no server work: the client and the loopback only)', replayed));
+        raw.replayed = Object.fromEntries([...replayed].map(([k, v]) => [k, { ...summarizeSeries(v), runs: v.runs }]));
+      } finally {
+        await Promise.all(contenders.map((c) => c.close().catch(() => undefined)));
+        contenders = [];
+        await replay.close();
+      }
+
+      // RPC counts in a separate, untimed pass through a counting proxy (it adds a hop).
       const proxy = await CountingProxy.start({ host: c0.host, port: c0.port });
       const counted: Array<{ label: string; perQuery: Record<string, number> }> = [];
       try {
@@ -120,17 +119,17 @@ export const latencyBenchmark: Benchmark = {
           const c = await o.open('127.0.0.1', proxy.port, o.label, o.key);
           try {
             await c.run();
+            // Let the warm-up query's background close pass before counting starts.
+            await new Promise((resolve) => setTimeout(resolve, 200));
             proxy.reset();
             for (let i = 0; i < countQueries; i++) await c.run();
-            // The last background close has been sent by now or is about to be: wait one query's time.
-            await new Promise((resolve) => setTimeout(resolve, 20));
           } finally {
+            // Closing waits for the last background close, so it is counted.
             await c.close().catch(() => undefined);
           }
           const counts = proxy.counts();
           delete counts.CloseSession;
           delete counts.OpenSession;
-          // A validation ping on checkout is the pool's, counted as it comes.
           counted.push({ label: o.label, perQuery: Object.fromEntries(Object.entries(counts).map(([m, n]) => [m, n / countQueries])) });
           proxy.reset();
         }
@@ -164,3 +163,69 @@ export const latencyBenchmark: Benchmark = {
     };
   },
 };
+
+interface Timing {
+  runs: number;
+  runMs: number;
+  warmMs: number;
+}
+
+type CpuMeter = (work: () => Promise<LoadResult>) => Promise<{ value: LoadResult; simCpuMicros: number }>;
+
+/** Warms every contender up, then times them in rotated runs (drift hits all alike). */
+async function timeAll(contenders: readonly Contender[], t: Timing, meter: CpuMeter): Promise<Map<string, Series>> {
+  const series = new Map<string, Series>(contenders.map((c) => [c.key, { label: c.label, runs: [] }]));
+  for (const c of contenders) await runLoad({ workers: 1, durationMs: t.warmMs, op: () => c.run() });
+  for (let r = 0; r < t.runs; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const c = contenders[(i + r) % contenders.length]!;
+      const { value, simCpuMicros } = await meter(() => runLoad({ workers: 1, durationMs: t.runMs, op: () => c.run() }));
+      series.get(c.key)!.runs.push(figures(value, simCpuMicros));
+    }
+  }
+  return series;
+}
+
+function latencyTable(title: string, series: ReadonlyMap<string, Series>): Table {
+  const s = (k: string): Series => series.get(k)!;
+  return throughputTable(title, [...series.values()], [
+    { label: 'CoordinatorSession / hive-driver', a: s('session'), b: s('hive') },
+    { label: 'pool / hive-driver', a: s('pool'), b: s('hive') },
+    { label: 'CoordinatorSession / minimal exchange', a: s('session'), b: s('minimal') },
+    { label: 'pool / minimal exchange', a: s('pool'), b: s('minimal') },
+    { label: 'pool / CoordinatorSession', a: s('pool'), b: s('session') },
+  ]);
+}
+
+/**
+ * Runs `SELECT 1` once with every client through a recording proxy and keeps one
+ * reply per method: a FINISHED status, the one-row FetchResults (no more rows) and
+ * the empty one hive-driver asks for after it.
+ */
+async function recordSelectOne(host: string, port: number): Promise<ReplayScript> {
+  const recorder = await ReplyRecorder.start(host, port);
+  try {
+    for (const o of OPENERS) {
+      const c = await o.open('127.0.0.1', recorder.port, o.label, o.key);
+      try {
+        await c.run();
+        await c.run();
+      } finally {
+        await c.close();
+      }
+    }
+    const replies = new Map<string, Buffer>();
+    for (const [name, list] of recorder.replies) if (list[0]) replies.set(name, list[0]);
+    const finished = (recorder.replies.get('GetOperationStatus') ?? []).find((m) => decodeReply(m, T.TGetOperationStatusResp).operationState === T.TOperationState.FINISHED_STATE);
+    if (!finished) throw new Error('no FINISHED GetOperationStatus reply was recorded');
+    replies.set('GetOperationStatus', finished);
+    const ends = (recorder.replies.get('FetchResults') ?? []).filter((m) => !fetchReplyHasMoreRows(m)).sort((a, b) => a.length - b.length);
+    const empty = ends[0];
+    const last = ends.at(-1);
+    if (!empty || !last || empty.length === last.length) throw new Error('the recorded FetchResults replies lack a one-row or an empty final reply');
+    replies.delete('FetchResults');
+    return { replies, batches: [], last, empty, batchesPerStatement: 0 };
+  } finally {
+    await recorder.close();
+  }
+}
