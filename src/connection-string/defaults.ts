@@ -77,7 +77,7 @@ export const OPTION_SPECS: Readonly<{ [K in OptionName]: OptionSpec }> = Object.
   tlsCa: { group: 'tls', type: { type: 'text', check: 'path' }, unit: '', inUrl: true, aliases: ['ca_cert', 'caCert'], defaultNote: "Node's bundled CAs", description: 'Path to a PEM file of trusted CA certificates.' },
   tlsServername: { group: 'tls', type: { type: 'text', check: 'hostName' }, unit: '', inUrl: true, aliases: ['servername'], defaultNote: 'the coordinator host', description: 'Name sent as SNI and verified in the certificate (e.g. a load balancer name).' },
   tlsRejectUnauthorized: { group: 'tls', type: bool, unit: '', inUrl: true, aliases: ['rejectUnauthorized'], description: 'Verify the server certificate; `false` is for tests and produces a warning.' },
-  connectTimeoutMs: { group: 'timeouts', type: ms(1), unit: 'ms', inUrl: true, aliases: ['connectTimeout'], description: 'Bound on TCP connect + TLS handshake + SASL negotiation.' },
+  connectTimeoutMs: { group: 'timeouts', type: ms(1), unit: 'ms', inUrl: true, aliases: ['connectTimeout'], description: 'Bound on getting a usable session: TCP connect + TLS handshake + SASL negotiation + OpenSession.' },
   rpcTimeoutMs: { group: 'timeouts', type: ms(1), unit: 'ms', inUrl: true, aliases: ['rpcTimeout'], description: "Bound on one RPC, from write to full reply." },
   queryTimeoutMs: { group: 'timeouts', type: ms(0, 'none'), unit: 'ms', inUrl: true, aliases: ['queryTimeout'], description: 'Default per-call timeout of query/execute/stream; 0 = none.' },
   fetchSize: { group: 'results', type: int(1, 2_147_483_647), unit: 'rows', inUrl: true, aliases: ['fetch_size'], description: 'Rows asked for per FetchResults call.' },

@@ -73,7 +73,7 @@ export interface ClientOptions {
   tlsServername?: string;
   /** Verify the server certificate. @default true */
   tlsRejectUnauthorized?: boolean;
-  /** Bound on TCP connect + TLS + SASL, in ms. @default 10000 */
+  /** Bound on TCP connect + TLS + SASL + OpenSession, in ms. @default 10000 */
   connectTimeoutMs?: Duration;
   /** Bound on one RPC, in ms. @default 60000 */
   rpcTimeoutMs?: Duration;

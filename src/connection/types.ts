@@ -34,7 +34,10 @@ export interface ConnectionOptions {
   tls?: boolean | TlsOptions;
   /** Transport authentication. Default `{ mechanism: 'NOSASL' }`. */
   auth?: AuthOptions;
-  /** Bound on TCP connect + TLS handshake + SASL negotiation, in ms. Default 10000. */
+  /**
+   * Bound on TCP connect + TLS handshake + SASL negotiation, in ms; `CoordinatorSession.open`
+   * counts OpenSession in the same bound (one bound for a usable session). Default 10000.
+   */
   connectTimeoutMs?: number;
   /** Default bound on one RPC (from write to full reply), in ms. Default 60000. */
   rpcTimeoutMs?: number;
