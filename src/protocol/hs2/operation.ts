@@ -146,7 +146,9 @@ export class Operation {
 
   /**
    * Polls GetOperationStatus until the operation is FINISHED (for a query: rows are
-   * available), with a backoff of 1 ms doubling up to `pollMaxDelayMs`.
+   * available), with a backoff of 1 ms doubling up to `pollMaxDelayMs`. For statements
+   * without a result set (DML, USE) and for `execute()`; a query's rows are read with
+   * {@link openResult}, which needs no poll.
    *
    * @throws the {@link ServerError} from the operation's error message on ERROR_STATE;
    * on abort or timeout, sends CancelOperation first, then throws
