@@ -274,9 +274,21 @@ export class ScriptedHs2Server {
     });
   }
 
-  doGetOperationStatus(req: T.TGetOperationStatusReq): T.TGetOperationStatusResp {
+  async doGetOperationStatus(req: T.TGetOperationStatusReq): Promise<T.TGetOperationStatusResp> {
     const op = this.#op(req.operationHandle);
     if (typeof op === 'string') return new T.TGetOperationStatusResp({ status: error(op), operationState: T.TOperationState.ERROR_STATE });
+    // Impala 4.5+ long polling: the session's LONG_POLLING_TIME_MS holds the poll until the query settles.
+    const longPollMs = Number(this.sessions.get(op.sessionKey)?.req.configuration?.LONG_POLLING_TIME_MS ?? 0);
+    const left = op.query.settleAfterMs === undefined ? 0 : this.#settledAt(op) - performance.now();
+    if (longPollMs > 0 && left > 0 && !op.cancelled) {
+      let done!: () => void;
+      const woken = new Promise<void>((resolve) => (done = resolve));
+      const timer = setTimeout(done, Math.min(longPollMs, left));
+      op.release.push(done);
+      await woken;
+      clearTimeout(timer);
+      op.release = op.release.filter((r) => r !== done);
+    }
     if (op.cancelled) return new T.TGetOperationStatusResp({ status: ok(), operationState: T.TOperationState.ERROR_STATE, errorMessage: 'Cancelled\n', sqlState: 'HY000' });
     const states = op.query.states ?? ['FINISHED'];
     const state = op.query.settleAfterMs !== undefined ? (this.#settledAt(op) <= performance.now() ? 'FINISHED' : 'RUNNING') : states[Math.min(op.statusIndex++, states.length - 1)]!;

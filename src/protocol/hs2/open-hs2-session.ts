@@ -3,7 +3,7 @@ import { CONNECTION_DEFAULTS, openChannel, type Channel } from '../../connection
 import { ArgumentError, ConnectError, ErrorCode, ProtocolError, RpcTimeoutError } from '../../errors';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import * as rpc from './hs2-rpc';
-import { checkFetchSize, checkPositiveMs, checkQueryOptions, limitFetchWait, SESSION_DEFAULTS, type CoordinatorSessionOptions } from './session-options';
+import { addStatusLongPoll, checkFetchSize, checkPositiveMs, checkQueryOptions, limitFetchWait, SESSION_DEFAULTS, type CoordinatorSessionOptions } from './session-options';
 
 /** A channel with an HS2 session open on it. @internal */
 export interface OpenedHs2Session {
@@ -32,6 +32,7 @@ export async function openHs2Session(options: CoordinatorSessionOptions): Promis
     configuration['use:database'] = options.database;
   }
   limitFetchWait(configuration, options);
+  addStatusLongPoll(configuration, options);
   const nosasl = (options.auth?.mechanism ?? 'NOSASL') === 'NOSASL';
   const username = options.username ?? (options.auth?.mechanism === 'PLAIN' ? options.auth.username : undefined);
   const connectTimeoutMs = options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;

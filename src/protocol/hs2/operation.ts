@@ -146,7 +146,8 @@ export class Operation {
 
   /**
    * Polls GetOperationStatus until the operation is FINISHED (for a query: rows are
-   * available), with a backoff of 1 ms doubling up to `pollMaxDelayMs`. For statements
+   * available), with a backoff of 1 ms doubling up to `pollMaxDelayMs`, less the time
+   * the server held the poll (see `statusLongPollMs`). For statements
    * without a result set (DML, USE) and for `execute()`; a query's rows are read with
    * {@link openResult}, which needs no poll.
    *
@@ -157,6 +158,7 @@ export class Operation {
   async waitUntilFinished(signal?: AbortSignal): Promise<void> {
     let delay = 0;
     for (;;) {
+      const sentAt = performance.now();
       const resp = await this.#guard(rpc.getOperationStatus(this.#host.connection, new T.TGetOperationStatusReq({ operationHandle: this.handle }), this.#ctx()), signal);
       const state = resp.operationState;
       switch (state) {
@@ -171,10 +173,13 @@ export class Operation {
           throw this.#fail(new ServerError(ErrorCode.INVALID_HANDLE, 'the query was closed on the server', '', false, this.#details()));
         case T.TOperationState.INITIALIZED_STATE:
         case T.TOperationState.PENDING_STATE:
-        case T.TOperationState.RUNNING_STATE:
+        case T.TOperationState.RUNNING_STATE: {
           delay = nextPollDelay(delay, this.#host.pollMaxDelayMs);
-          await this.#guard(sleep(delay, signal), signal);
+          // Time the server held the poll (LONG_POLLING_TIME_MS, Impala 4.5+) counts towards the backoff.
+          const rest = delay - (performance.now() - sentAt);
+          if (rest >= 1) await this.#guard(sleep(rest, signal), signal);
           break;
+        }
         default:
           throw this.#fail(new ProtocolError(`${this.coordinator} reported operation state ${String(state)} for ${this.queryId}`, this.#details()));
       }

@@ -28,6 +28,15 @@ export interface CoordinatorSessionOptions extends ConnectionOptions {
   cleanupTimeoutMs?: number | undefined;
   /** Largest delay between GetOperationStatus polls, in ms (polls start at 1 ms and double). Default 100. */
   pollMaxDelayMs?: number | undefined;
+  /**
+   * Impala 4.5+: how long the coordinator may hold a GetOperationStatus until the
+   * statement finishes, in ms (the session's LONG_POLLING_TIME_MS, sent in OpenSession,
+   * where older servers ignore it). DML and DDL then need fewer polls and finish is
+   * seen at once. Keep it well below the GetOperationStatus bound (`rpcTimeoutMs`
+   * or `callPolicy.timeoutMs('GetOperationStatus')`). Ignored when `sessionQueryOptions`
+   * sets LONG_POLLING_TIME_MS. Default: not sent (no long polling).
+   */
+  statusLongPollMs?: number | undefined;
 }
 
 /** Defaults of the session-level fields of {@link CoordinatorSessionOptions}. */
@@ -91,6 +100,17 @@ export function checkQueryOptions(value: unknown, name: string): Record<string, 
     else throw new ArgumentError(`${name}.${k} must be a string (or number/boolean), got ${v === null ? 'null' : typeof v}`);
   }
   return out;
+}
+
+/** Adds LONG_POLLING_TIME_MS from `statusLongPollMs` to an OpenSession configuration, unless the caller set the option. */
+export function addStatusLongPoll(configuration: Record<string, string>, options: CoordinatorSessionOptions): void {
+  const ms = checkPositiveMs(options.statusLongPollMs, 'statusLongPollMs');
+  if (ms === undefined) return;
+  for (const key of Object.keys(configuration)) {
+    const name = key.toUpperCase();
+    if (name === 'LONG_POLLING_TIME_MS' || name === 'SET:HIVECONF:LONG_POLLING_TIME_MS') return;
+  }
+  configuration.LONG_POLLING_TIME_MS = String(Math.ceil(ms));
 }
 
 /** Impala's default FETCH_ROWS_TIMEOUT_MS, in ms: how long it holds a FetchResults waiting for rows. */

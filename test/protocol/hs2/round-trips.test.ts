@@ -215,6 +215,24 @@ describe('HS2 round trips of a statement', () => {
     ]);
   });
 
+  it('statusLongPollMs lets the server hold status polls (Impala 4.5+ LONG_POLLING_TIME_MS), so DML needs far fewer', async () => {
+    server.onExecute = () => ({ rowsModified: { '': 1n }, settleAfterMs: 400 });
+    const plain = await open({ pollMaxDelayMs: 20 });
+    const held = await open({ pollMaxDelayMs: 20, statusLongPollMs: 5000 });
+    const polls = (): number => server.callsOf('GetOperationStatus').length;
+    await plain.execute('INSERT INTO t VALUES (1)');
+    const withoutLongPoll = polls();
+    await held.execute('INSERT INTO t VALUES (1)');
+    const withLongPoll = polls() - withoutLongPoll;
+    assert.ok(withoutLongPoll >= 4, `${withoutLongPoll} polls at most 20 ms apart over 400 ms`);
+    assert.ok(withLongPoll <= 2, `${withLongPoll} polls with long polling`);
+    const configs = server.callsOf('OpenSession').map((c) => (c.req as unknown as T.TOpenSessionReq).configuration);
+    assert.deepEqual(configs, [{}, { LONG_POLLING_TIME_MS: '5000' }]);
+    const bad = await rejection(CoordinatorSession.open({ host: '127.0.0.1', port: server.port, statusLongPollMs: -1 }));
+    assert.equal(bad.code, ErrorCode.INVALID_ARGUMENT);
+    assert.match(bad.message, /statusLongPollMs must be a positive number of milliseconds/);
+  });
+
   it('connectTimeoutMs bounds connect and OpenSession together', async () => {
     server.overrides.set('OpenSession', () => new Promise(() => undefined));
     const started = performance.now();
