@@ -19,6 +19,7 @@ import { defaultsBenchmark } from './benchmarks/defaults';
 import { failoverBenchmark } from './benchmarks/failover';
 import { hopBenchmark } from './benchmarks/hop';
 import { idleCutBenchmark } from './benchmarks/idle-cut';
+import { latencyBenchmark } from './benchmarks/latency';
 import { memoryBenchmark } from './benchmarks/memory';
 import { overheadBenchmark } from './benchmarks/overhead';
 import { selectionBenchmark } from './benchmarks/selection';
@@ -29,6 +30,7 @@ import { renderTable } from './lib/table';
 
 const ALL: readonly Benchmark[] = [
   overheadBenchmark,
+  latencyBenchmark,
   decodeBenchmark,
   hopBenchmark,
   failoverBenchmark,

@@ -178,3 +178,59 @@ export async function fetchWithoutDecoding(host: string, port: number, sql: stri
     s.close();
   }
 }
+
+/**
+ * The least an HS2 client can do to run a query, written by hand over a bare socket,
+ * as the yardstick for the clients' own cost: one ExecuteStatement (the reply is
+ * decoded for the operation handle), FetchResults until the server says there are no
+ * more rows (Impala holds each until rows exist, so no status poll; only hasMoreRows
+ * is read, the rows are not decoded), then CloseOperation. Each call waits for its
+ * reply: three round trips for a one-batch result. One socket and one HS2 session,
+ * opened once.
+ */
+export class MinimalHs2Exchange {
+  readonly #socket: RawHs2Socket;
+  readonly #session: T.TSessionHandle;
+  readonly #timeoutMs: number;
+
+  private constructor(socket: RawHs2Socket, session: T.TSessionHandle, timeoutMs: number) {
+    this.#socket = socket;
+    this.#session = session;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Connects and opens a session (V6), each step bounded by `timeoutMs`. */
+  static async open(host: string, port: number, timeoutMs: number): Promise<MinimalHs2Exchange> {
+    const s = await RawHs2Socket.connect(host, port, timeoutMs);
+    try {
+      const open = decodeReply(
+        await s.request('OpenSession', new T.TOpenSessionReq({ client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6 }), timeoutMs),
+        T.TOpenSessionResp,
+      );
+      if (!open.sessionHandle) throw new Error(`OpenSession failed: ${open.status.errorMessage ?? 'no handle'}`);
+      return new MinimalHs2Exchange(s, open.sessionHandle, timeoutMs);
+    } catch (err) {
+      s.close();
+      throw err;
+    }
+  }
+
+  /** Runs `sql`: Execute, Fetch (until no more rows), Close. Resolves with the number of FetchResults sent. */
+  async query(sql: string, fetchSize = 10_240): Promise<number> {
+    const t = this.#timeoutMs;
+    const exec = decodeReply(await this.#socket.request('ExecuteStatement', new T.TExecuteStatementReq({ sessionHandle: this.#session, statement: sql, runAsync: true }), t), T.TExecuteStatementResp);
+    if (!exec.operationHandle) throw new Error(`ExecuteStatement failed: ${exec.status.errorMessage ?? 'no handle'}`);
+    const operationHandle = exec.operationHandle;
+    const req = new T.TFetchResultsReq({ operationHandle, orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: toInt64(fetchSize) });
+    let fetches = 0;
+    for (let more = true; more; fetches++) more = fetchReplyHasMoreRows(await this.#socket.request('FetchResults', req, t));
+    await this.#socket.request('CloseOperation', new T.TCloseOperationReq({ operationHandle }), t);
+    return fetches;
+  }
+
+  /** Closes the session (bounded) and the socket; never rejects. */
+  async close(): Promise<void> {
+    await this.#socket.request('CloseSession', new T.TCloseSessionReq({ sessionHandle: this.#session }), this.#timeoutMs).catch(() => undefined);
+    this.#socket.close();
+  }
+}

@@ -87,7 +87,7 @@ export const OPTION_SPECS: Readonly<{ [K in OptionName]: OptionSpec }> = Object.
   tlsCert: { group: 'tls', type: { type: 'text', check: 'pem' }, unit: '', inUrl: true, aliases: ['sslCert', 'client_cert'], description: 'Client certificate (chain) for coordinators that require one (mutual TLS): a PEM file path (read at createClient) or the PEM text.' },
   tlsKey: { group: 'tls', type: { type: 'secret' }, unit: '', inUrl: true, aliases: ['sslKey', 'client_key'], description: 'Private key of `tlsCert`: a PEM file path (read at createClient) or the PEM text; kept in a `Secret` that prints as `***`.' },
   tlsKeyPassphrase: { group: 'tls', type: { type: 'secret' }, unit: '', inUrl: true, aliases: [], description: 'Passphrase of an encrypted `tlsKey`, kept in a `Secret` that prints as `***`.' },
-  connectTimeoutMs: { group: 'timeouts', type: ms(1), unit: 'ms', inUrl: true, aliases: ['connectTimeout'], description: 'Bound on TCP connect + TLS handshake + SASL negotiation.' },
+  connectTimeoutMs: { group: 'timeouts', type: ms(1), unit: 'ms', inUrl: true, aliases: ['connectTimeout'], description: 'Bound on getting a usable session: TCP connect + TLS handshake + SASL negotiation + OpenSession.' },
   rpcTimeoutMs: { group: 'timeouts', type: ms(1), unit: 'ms', inUrl: true, aliases: ['rpcTimeout'], description: "Bound on one RPC, from write to full reply." },
   queryTimeoutMs: { group: 'timeouts', type: ms(0, 'none'), unit: 'ms', inUrl: true, aliases: ['queryTimeout'], description: 'Default per-call timeout of query/execute/stream; 0 = none.' },
   fetchSize: { group: 'results', type: int(1, 2_147_483_647), unit: 'rows', inUrl: true, aliases: ['fetch_size'], description: 'Rows asked for per FetchResults call.' },

@@ -87,7 +87,7 @@ export interface ClientOptions {
   tlsKey?: string | Secret;
   /** Passphrase of an encrypted `tlsKey`; stored as a {@link Secret}. @default undefined */
   tlsKeyPassphrase?: string | Secret;
-  /** Bound on TCP connect + TLS + SASL, in ms. @default 10000 */
+  /** Bound on TCP connect + TLS + SASL + OpenSession, in ms. @default 10000 */
   connectTimeoutMs?: Duration;
   /** Bound on one RPC, in ms. @default 60000 */
   rpcTimeoutMs?: Duration;

@@ -13,9 +13,14 @@ export type TransportKind = 'binary' | 'http';
  * - a call either settles with the reply's result struct or rejects with a typed
  *   ImpalaError that says whether the request may have reached the server
  *   (`requestWritten` on ConnectionLostError / ConnectionClosedError / RpcTimeoutError);
- * - every call has a time bound (`CallOptions.timeoutMs`, else the channel's
- *   `rpcTimeoutMs`); an overrun hook (`overrunMs` + `onOverrun`) fires once while
- *   the call goes on, for liveness checks;
+ * - every call has a time bound (`CallOptions.timeoutMs`, else the `callPolicy`'s, else
+ *   the channel's `rpcTimeoutMs`), counted from `call()`; an overrun hook (`overrunMs` +
+ *   `onOverrun`, else the policy's) fires once while the call goes on, for liveness
+ *   checks, counted from when the call reaches the head of the wire; `callPolicy.observe`
+ *   is told each answered call's latency from that same point (`resolveCallTiming` and
+ *   `observeLatency` in call-timing.ts apply these rules);
+ * - a call with `CallOptions.pipeline` may be written before the calls ahead of it are
+ *   answered (replies still come in order); a transport that cannot pipeline queues it;
  * - when the transport dies every pending call rejects at once and `close` is emitted.
  */
 export interface Channel {

@@ -12,13 +12,15 @@ import {
   ProtocolError,
   RpcTimeoutError,
 } from '../errors';
-import { MessageScanner } from './message-scanner';
+import { checkCallPolicy, observeLatency, resolveCallTiming, type CallTiming } from './call-timing';
 import { decodeReply, encodeCall } from './thrift-codec';
 import { openSocket, tlsAlertError } from './open-socket';
-import { SaslFrameDecoder, frameMessage, saslPlainHandshake } from './sasl-plain';
+import { PendingCall } from './pending-call';
+import { ReplyReader } from './reply-reader';
+import { SaslFrameDecoder, saslPlainHandshake } from './sasl-plain';
 import { saslGssapiHandshake } from './sasl-gssapi';
 import type { Channel } from './channel';
-import type { CallOptions, ConnectionOptions, ThriftReadable, ThriftRequest, ThriftResponseClass } from './types';
+import type { CallOptions, CallPolicy, ConnectionOptions, ThriftReadable, ThriftRequest, ThriftResponseClass } from './types';
 
 const debug = createDebug('impala-ha:connection');
 
@@ -31,19 +33,6 @@ export const CONNECTION_DEFAULTS = Object.freeze({
   maxMessageBytes: 256 * 1024 * 1024,
 });
 
-/** @internal */
-export interface PendingCall {
-  readonly method: string;
-  readonly seqid: number;
-  readonly payload: Buffer;
-  readonly Resp: ThriftResponseClass<ThriftReadable>;
-  readonly resolve: (value: ThriftReadable) => void;
-  readonly reject: (err: Error) => void;
-  readonly timeoutMs: number;
-  timer: NodeJS.Timeout | undefined;
-  written: boolean;
-}
-
 let nextConnectionId = 1;
 
 /**
@@ -51,10 +40,22 @@ let nextConnectionId = 1;
  * or in SASL frames.
  *
  * The socket and the call bookkeeping are ours rather than thrift's `Connection`,
- * which never rejects pending calls when its socket closes. Calls go out one at a
- * time in FIFO order (Impala serves a connection strictly request/response); a
- * queued call has not been written, so when the socket dies it is rejected with
- * `requestWritten: false` and is always safe to retry. Every call has a time bound.
+ * which never rejects pending calls when its socket closes. Impala serves a
+ * connection's calls one after the other and answers them in order, so replies are
+ * matched to calls first in, first out, and each reply's seqid is checked.
+ *
+ * A call is written once every earlier call was answered, unless it asks to be
+ * pipelined (`CallOptions.pipeline`): then it is written at once behind the calls
+ * still on the wire, saving a round trip when the caller already knows its next
+ * request. A call that was not written is rejected with `requestWritten: false` when
+ * the socket dies and is always safe to retry; one whose bytes were handed to the
+ * socket says `requestWritten: true`. Every call has a time bound; a call that times
+ * out after it was written closes the connection, since a late reply would be read as
+ * the answer to the next call.
+ *
+ * Timing, per call (see {@link CallPolicy}): the bound counts from `call()`; the
+ * overrun hook and the latency told to `callPolicy.observe` count from when the call
+ * reaches the head of the wire (written, every earlier call answered).
  */
 export class Connection extends EventEmitter<{ close: [err: Error | undefined] }> implements Channel {
   /** Always `'binary'`. */
@@ -68,13 +69,15 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
   readonly #socket: Socket;
   readonly #framed: boolean;
   readonly #rpcTimeoutMs: number;
-  readonly #maxMessageBytes: number;
-  readonly #scanner = new MessageScanner();
+  readonly #policy: CallPolicy | undefined;
+  readonly #reader: ReplyReader;
   readonly #saslDecoder: SaslFrameDecoder | undefined;
-  #recv: Buffer = Buffer.allocUnsafe(64 * 1024);
-  #recvLen = 0;
+  /** Calls not written yet, in call order. */
   #queue: PendingCall[] = [];
-  #inFlight: PendingCall | undefined;
+  /** Calls written and awaiting their replies, in the order the replies will come. */
+  #wire: PendingCall[] = [];
+  /** The socket is corked until the end of the tick, so calls made together leave in one write. */
+  #corked = false;
   #seqid = 0;
   #closed = false;
   #closeError: Error | undefined;
@@ -88,8 +91,10 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     this.#socket = socket;
     this.#framed = framed;
     this.#rpcTimeoutMs = options.rpcTimeoutMs ?? CONNECTION_DEFAULTS.rpcTimeoutMs;
-    this.#maxMessageBytes = options.maxMessageBytes ?? CONNECTION_DEFAULTS.maxMessageBytes;
-    this.#saslDecoder = framed ? new SaslFrameDecoder(this.#maxMessageBytes) : undefined;
+    this.#policy = options.callPolicy;
+    const maxMessageBytes = options.maxMessageBytes ?? CONNECTION_DEFAULTS.maxMessageBytes;
+    this.#reader = new ReplyReader(maxMessageBytes, address);
+    this.#saslDecoder = framed ? new SaslFrameDecoder(maxMessageBytes) : undefined;
     this.createdAt = performance.now();
     this.#lastActivityAt = this.createdAt;
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -159,7 +164,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
 
   /** Calls queued or on the wire. */
   get pendingCalls(): number {
-    return this.#queue.length + (this.#inFlight ? 1 : 0);
+    return this.#queue.length + this.#wire.length;
   }
 
   /** `performance.now()` of the last byte sent or received. */
@@ -183,31 +188,32 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
         }),
       );
     }
-    const timeoutMs = opts.timeoutMs ?? this.#rpcTimeoutMs;
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-      return Promise.reject(new ArgumentError(`timeoutMs for ${method} must be a positive number of milliseconds, got ${String(timeoutMs)}`));
+    let timing: CallTiming;
+    try {
+      timing = resolveCallTiming(method, opts, this.#policy, this.#rpcTimeoutMs, this);
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
     const seqid = (this.#seqid = (this.#seqid + 1) | 0);
     let payload: Buffer;
     try {
       // Generated structs have write()/read() although their .d.ts declares only fields.
-      payload = encodeCall(method, seqid, req as ThriftRequest);
+      payload = encodeCall(method, seqid, req as ThriftRequest, this.#framed);
     } catch (err) {
       return Promise.reject(new ArgumentError(`cannot encode ${method} request: ${(err as Error).message}`, err));
     }
     return new Promise<T>((resolve, reject) => {
-      const call: PendingCall = {
+      const call = new PendingCall({
         method,
         seqid,
-        payload: this.#framed ? frameMessage(payload) : payload,
+        payload,
         Resp: Resp as unknown as ThriftResponseClass<ThriftReadable>,
+        timing,
+        pipeline: opts.pipeline === true,
         resolve: resolve as unknown as (value: ThriftReadable) => void,
         reject,
-        timeoutMs,
-        timer: undefined,
-        written: false,
-      };
-      call.timer = setTimeout(() => this.#onCallTimeout(call), timeoutMs);
+      });
+      call.armTimeout((c) => this.#onCallTimeout(c));
       this.#queue.push(call);
       this.#pump();
     });
@@ -246,83 +252,83 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     return `Connection#${this.id}(${this.address}${this.#closed ? ', closed' : ''})`;
   }
 
+  /** Writes every queued call that may go now: the next one always when the wire is idle, pipelined ones at once. */
   #pump(): void {
-    if (this.#inFlight || this.#closed) return;
-    const call = this.#queue.shift();
-    if (!call) return;
-    this.#inFlight = call;
-    call.written = true;
-    this.#lastActivityAt = performance.now();
-    this.#socket.write(call.payload);
+    if (this.#closed || this.#socket.destroyed) return;
+    while (this.#queue.length > 0) {
+      const call = this.#queue[0]!;
+      if (this.#wire.length > 0 && !call.pipeline) return;
+      this.#queue.shift();
+      call.written = true;
+      this.#wire.push(call);
+      const now = performance.now();
+      this.#lastActivityAt = now;
+      if (this.#wire.length === 1) call.reachHead(now);
+      if (!this.#corked) {
+        this.#corked = true;
+        this.#socket.cork();
+        process.nextTick(() => {
+          this.#corked = false;
+          this.#socket.uncork();
+        });
+      }
+      this.#socket.write(call.payload);
+    }
   }
 
   #onCallTimeout(call: PendingCall): void {
-    call.timer = undefined;
-    if (this.#inFlight === call) {
-      this.#inFlight = undefined;
-      const err = new RpcTimeoutError(call.method, call.timeoutMs, { coordinator: this.address, requestWritten: true });
-      call.reject(err);
-      debug('#%d %s timed out after %d ms; closing', this.id, call.method, call.timeoutMs);
-      // A late reply would be read as the answer to the next call: the stream is unusable.
-      this.destroy(err);
+    const { method, timing } = call;
+    if (!call.written) {
+      const i = this.#queue.indexOf(call);
+      if (i >= 0) this.#queue.splice(i, 1);
+      call.reject(new RpcTimeoutError(method, timing.timeoutMs, { coordinator: this.address, requestWritten: false }));
       return;
     }
-    const i = this.#queue.indexOf(call);
-    if (i >= 0) this.#queue.splice(i, 1);
-    call.reject(new RpcTimeoutError(call.method, call.timeoutMs, { coordinator: this.address, requestWritten: false }));
+    const i = this.#wire.indexOf(call);
+    if (i < 0) return;
+    this.#wire.splice(i, 1);
+    call.settle();
+    const err = new RpcTimeoutError(method, timing.timeoutMs, { coordinator: this.address, requestWritten: true });
+    call.reject(err);
+    debug('#%d %s timed out after %d ms; closing', this.id, method, timing.timeoutMs);
+    // A late reply would be read as the answer to the next call: the stream is unusable.
+    // The other calls are rejected when the socket has closed, each with its written flag.
+    this.destroy(err);
   }
 
   #onData(chunk: Buffer): void {
     this.#lastActivityAt = performance.now();
     try {
       if (this.#saslDecoder) {
-        for (const piece of this.#saslDecoder.push(chunk)) this.#append(piece);
+        for (const piece of this.#saslDecoder.push(chunk)) this.#reader.push(piece);
       } else {
-        this.#append(chunk);
+        this.#reader.push(chunk);
       }
-      this.#drainMessages();
     } catch (err) {
-      const perr = err instanceof ImpalaError ? err : new ProtocolError(`unreadable reply from ${this.address}: ${(err as Error).message}`, { coordinator: this.address, cause: err });
-      perr.coordinator ??= this.address;
-      const call = this.#inFlight;
-      if (call) {
-        this.#inFlight = undefined;
-        this.#settle(call);
-        call.reject(perr);
-      }
-      this.destroy(perr);
+      this.#failStream(err);
+      return;
     }
+    this.#drainReplies();
   }
 
-  #append(piece: Buffer): void {
-    const need = this.#recvLen + piece.length;
-    if (need > this.#recv.length) {
-      let size = this.#recv.length * 2;
-      while (size < need) size *= 2;
-      const grown = Buffer.allocUnsafe(size);
-      this.#recv.copy(grown, 0, 0, this.#recvLen);
-      this.#recv = grown;
-    }
-    piece.copy(this.#recv, this.#recvLen);
-    this.#recvLen = need;
-  }
-
-  #drainMessages(): void {
-    while (this.#recvLen > 0) {
-      const end = this.#scanner.scan(this.#recv, this.#recvLen);
-      if (end < 0 || end > this.#recvLen) {
-        if (this.#recvLen > this.#maxMessageBytes) {
-          throw new ProtocolError(`a reply from ${this.address} exceeds the maximum message size of ${this.#maxMessageBytes} bytes (maxMessageBytes)`, {
-            coordinator: this.address,
-          });
-        }
+  #drainReplies(): void {
+    for (;;) {
+      let message: Buffer | undefined;
+      try {
+        message = this.#reader.next();
+      } catch (err) {
+        this.#failStream(err);
         return;
       }
-      const message = this.#recv.subarray(0, end);
-      const call = this.#inFlight;
-      if (!call) throw new ProtocolError(`${this.address} sent a message while no call was waiting`, { coordinator: this.address });
-      this.#inFlight = undefined;
-      this.#settle(call);
+      if (message === undefined) break;
+      const call = this.#wire.shift();
+      if (!call) {
+        this.#failStream(new ProtocolError(`${this.address} sent a message while no call was waiting`, { coordinator: this.address }));
+        return;
+      }
+      call.settle();
+      const now = performance.now();
+      this.#wire[0]?.reachHead(now);
       let result: ThriftReadable | undefined;
       let failure: Error | undefined;
       try {
@@ -330,26 +336,29 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       } catch (err) {
         failure = err as Error;
       }
-      // Keep any bytes after this message (none in practice: one call at a time).
-      const rest = this.#recvLen - end;
-      if (rest > 0) this.#recv.copy(this.#recv, 0, end, this.#recvLen);
-      this.#recvLen = rest;
-      this.#scanner.reset();
-      if (this.#recv.length > 1024 * 1024 && rest === 0) this.#recv = Buffer.allocUnsafe(64 * 1024);
-      if (failure) {
-        call.reject(failure);
-        // A TApplicationException leaves the stream aligned; anything else does not.
-        if (!(failure instanceof ImpalaError && failure.code === ErrorCode.THRIFT_APPLICATION)) throw failure;
-      } else {
-        call.resolve(result!);
+      // A TApplicationException leaves the stream aligned; anything else does not.
+      const aligned = failure === undefined || (failure instanceof ImpalaError && failure.code === ErrorCode.THRIFT_APPLICATION);
+      if (aligned) observeLatency(this.#policy, call.method, now - call.headAt);
+      if (failure) call.reject(failure);
+      else call.resolve(result!);
+      if (!aligned) {
+        this.destroy(failure);
+        return;
       }
-      this.#pump();
     }
+    this.#pump();
   }
 
-  #settle(call: PendingCall): void {
-    if (call.timer) clearTimeout(call.timer);
-    call.timer = undefined;
+  /** Bytes that cannot be read: the oldest call gets the error, the connection is destroyed. */
+  #failStream(err: unknown): void {
+    const perr = err instanceof ImpalaError ? err : new ProtocolError(`unreadable reply from ${this.address}: ${(err as Error).message}`, { coordinator: this.address, cause: err });
+    perr.coordinator ??= this.address;
+    const call = this.#wire.shift();
+    if (call) {
+      call.settle();
+      call.reject(perr);
+    }
+    this.destroy(perr);
   }
 
   #onSocketClose(): void {
@@ -374,11 +383,11 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
   }
 
   #failAll(makeError: (call: PendingCall) => Error): void {
-    const calls = this.#inFlight ? [this.#inFlight, ...this.#queue] : [...this.#queue];
-    this.#inFlight = undefined;
+    const calls = [...this.#wire, ...this.#queue];
+    this.#wire = [];
     this.#queue = [];
     for (const call of calls) {
-      this.#settle(call);
+      call.settle();
       call.reject(makeError(call));
     }
   }
@@ -397,6 +406,7 @@ function validate(options: ConnectionOptions): void {
       throw new ArgumentError(`${key} must be a positive finite number, got ${String(v)}`);
     }
   }
+  checkCallPolicy(options.callPolicy);
   const auth = options.auth;
   if (auth && auth.mechanism !== 'NOSASL' && auth.mechanism !== 'PLAIN' && auth.mechanism !== 'GSSAPI') {
     throw new ArgumentError(`auth.mechanism must be 'NOSASL', 'PLAIN' or 'GSSAPI', got ${JSON.stringify((auth as { mechanism: unknown }).mechanism)}`);

@@ -1,6 +1,7 @@
 import { TBinaryProtocol, TBufferedTransport, Thrift } from 'thrift';
 import type { TProtocol } from 'thrift';
 import { ErrorCode, ProtocolError } from '../errors';
+import { BinaryWriter } from './binary-writer';
 import type { ThriftReadable, ThriftRequest, ThriftResponseClass } from './types';
 
 /** Thrift's transport keeps its read buffer in untyped fields; we feed it whole messages. */
@@ -8,6 +9,20 @@ interface ReadableBufferedTransport {
   inBuf: Buffer;
   readCursor: number;
   writeCursor: number;
+  read(len: number): Buffer;
+}
+
+/**
+ * thrift's `read` (binary fields) with `Buffer.allocUnsafe` instead of the deprecated
+ * `new Buffer()`, whose deprecation check walks the stack on each of the first 10,000
+ * calls. The bytes are copied: the message buffer is reused for later replies.
+ */
+function readCopy(this: ReadableBufferedTransport, len: number): Buffer {
+  if (len < 0 || this.readCursor + len > this.writeCursor) throw new ProtocolError(`a reply field of ${len} bytes runs past the end of the message`);
+  const out = Buffer.allocUnsafe(len);
+  this.inBuf.copy(out, 0, this.readCursor, this.readCursor + len);
+  this.readCursor += len;
+  return out;
 }
 
 /** What decoding a reply needs to know about the call it answers. @internal */
@@ -38,30 +53,29 @@ function isWhole(value: object): value is WholeStruct {
 /**
  * Encodes one call: message header, then the args struct with the single `req`
  * field (id 1) that every TCLIService / ImpalaHiveServer2Service method takes, or
- * the whole args struct a {@link WHOLE_STRUCT} request writes itself.
+ * the whole args struct a {@link WHOLE_STRUCT} request writes itself. With
+ * `lengthPrefix` the message is preceded by its 4-byte big-endian length (the SASL
+ * data phase's framing), written in the same buffer.
  *
  * @internal
  */
-export function encodeCall(method: string, seqid: number, req: ThriftRequest): Buffer {
-  let out: Buffer | undefined;
-  const transport = new TBufferedTransport(undefined, (msg?: Buffer) => {
-    out = msg;
-  });
-  const protocol = new TBinaryProtocol(transport);
-  protocol.writeMessageBegin(method, Thrift.MessageType.CALL, seqid);
+export function encodeCall(method: string, seqid: number, req: ThriftRequest, lengthPrefix = false): Buffer {
+  const writer = new BinaryWriter();
+  if (lengthPrefix) writer.writeI32(0);
+  writer.writeMessageBegin(method, Thrift.MessageType.CALL, seqid);
   if (isWhole(req)) {
-    req.write(protocol);
+    req.write(writer as unknown as TProtocol);
   } else {
-    protocol.writeStructBegin(`${method}_args`);
-    protocol.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
-    req.write(protocol);
-    protocol.writeFieldEnd();
-    protocol.writeFieldStop();
-    protocol.writeStructEnd();
+    writer.writeStructBegin(`${method}_args`);
+    writer.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
+    req.write(writer as unknown as TProtocol);
+    writer.writeFieldEnd();
+    writer.writeFieldStop();
+    writer.writeStructEnd();
   }
-  protocol.writeMessageEnd();
-  protocol.flush();
-  if (!out) throw new Error('the Thrift encoder produced no bytes');
+  writer.writeMessageEnd();
+  const out = writer.bytes();
+  if (lengthPrefix) out.writeUInt32BE(out.length - 4, 0);
   return out;
 }
 
@@ -73,10 +87,13 @@ export function encodeCall(method: string, seqid: number, req: ThriftRequest): B
  * @internal
  */
 export function decodeReply(message: Buffer, call: CallIdentity, address: string): ThriftReadable {
-  const transport = new TBufferedTransport() as unknown as ReadableBufferedTransport;
+  // thrift's reading methods over the whole message; its constructor is skipped, as it
+  // allocates a 1 KiB read buffer (through `new Buffer()`) that would go unused.
+  const transport = Object.create(TBufferedTransport.prototype) as ReadableBufferedTransport;
   transport.inBuf = message;
   transport.readCursor = 0;
   transport.writeCursor = message.length;
+  transport.read = readCopy;
   const protocol = new TBinaryProtocol(transport as unknown as TBufferedTransport) as TProtocol;
   const header = protocol.readMessageBegin();
   if (header.rseqid !== call.seqid) {

@@ -30,16 +30,28 @@ export interface RawThriftServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on 127.0.0.1 and a free port. */
+/**
+ * Starts the server on 127.0.0.1 and a free port. Like impalad, each connection is
+ * served in order: a call's handler starts once the previous call on that connection
+ * was answered, so pipelined calls are answered in the order they came. `calls`
+ * records each call when its bytes are read, before it is served.
+ */
 export async function startRawThriftServer(options: RawServerOptions): Promise<RawThriftServer> {
-  // The generated Processor picks promise style only for one-argument handlers.
-  const handler: Record<string, (req: never) => unknown> = {};
-  for (const [name, fn] of Object.entries(options.handler)) handler[name] = (req: never) => fn(req);
-  const processor = new ImpalaHiveServer2Service.Processor(handler);
   const sockets = new Set<net.Socket>();
   const calls: string[] = [];
 
   const onSocket = (socket: net.Socket): void => {
+    // The generated Processor picks promise style only for one-argument handlers.
+    const handler: Record<string, (req: never) => unknown> = {};
+    let previous: Promise<unknown> = Promise.resolve();
+    for (const [name, fn] of Object.entries(options.handler)) {
+      handler[name] = (req: never) => {
+        const run = previous.then(() => fn(req));
+        previous = run.catch(() => undefined);
+        return run;
+      };
+    }
+    const processor = new ImpalaHiveServer2Service.Processor(handler);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);

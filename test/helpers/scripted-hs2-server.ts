@@ -3,8 +3,12 @@
  * serving the generated ImpalaHiveServer2Service Processor, with Impala-like default
  * behaviour that each test scripts per statement: result columns and rows split into
  * batches, STILL_EXECUTING replies, 0-row batches, held fetches, operation state
- * sequences, error texts, DML counts. Every call is recorded with the connection it
- * came on. `close()` destroys every socket.
+ * sequences, error texts, DML counts. Like impalad, each connection's calls are served
+ * one after the other, in order (pipelined calls wait for the ones ahead), and a
+ * FetchResults first waits for the query to settle (the last scripted state: rows, or
+ * the query's error as ERROR_STATUS), up to `fetchWaitMs`, then answers STILL_EXECUTING.
+ * Every call is recorded, when it is served, with the connection it came on.
+ * `close()` destroys every socket.
  */
 import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -45,6 +49,12 @@ export interface ScriptedQuery {
   executeDelayMs?: number;
   /** FetchResults fails with this message (and the query is unregistered, like Impala). */
   fetchError?: string;
+  /**
+   * The query finishes (rows available) this long after ExecuteStatement, in ms; until
+   * then GetOperationStatus says RUNNING and FetchResults waits (see `fetchWaitMs`).
+   * Overrides `states`.
+   */
+  settleAfterMs?: number;
   /** DML: rows_modified per partition ('' for unpartitioned). */
   rowsModified?: Record<string, bigint>;
   log?: string;
@@ -72,6 +82,8 @@ export type Handler = (req: never, ctx: Ctx) => unknown;
 
 interface OpState {
   queryId: string;
+  /** performance.now() at ExecuteStatement. */
+  startedAt: number;
   query: ScriptedQuery;
   sessionKey: string;
   statusIndex: number;
@@ -100,7 +112,10 @@ const error = (message: string, sqlState = 'HY000'): T.TStatus => new T.TStatus(
 const hex = (b: Buffer): string => b.toString('hex');
 
 export class ScriptedHs2Server {
+  /** Calls in the order they were served (a pipelined call waits for the ones ahead). */
   readonly calls: CallRecord[] = [];
+  /** Calls in the order their bytes were read, before they wait for their turn. */
+  readonly arrivals: CallRecord[] = [];
   readonly sockets = new Set<net.Socket>();
   readonly sessions = new Map<string, SessionState>();
   readonly operations = new Map<string, OpState>();
@@ -112,6 +127,8 @@ export class ScriptedHs2Server {
   protocolVersion: number = T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6;
   /** `http_addr` in the OpenSession configuration. */
   httpAddr = 'coordinator-1.example:25000';
+  /** How long a FetchResults waits for a query that never settles before STILL_EXECUTING (Impala's FETCH_ROWS_TIMEOUT_MS), in ms. */
+  fetchWaitMs = 50;
   port = 0;
   readonly #server: net.Server;
   #nextConnectionId = 1;
@@ -197,14 +214,21 @@ export class ScriptedHs2Server {
       'CloseOperation', 'GetResultSetMetadata', 'FetchResults', 'GetLog', 'GetExecSummary', 'GetRuntimeProfile', 'PingImpalaHS2Service', 'CloseImpalaOperation',
     ];
     const handler: Record<string, (req: never) => unknown> = {};
+    // impalad serves a connection from one thread: a call starts once the one ahead was answered.
+    let previous: Promise<unknown> = Promise.resolve();
     for (const m of methods) {
       // One declared parameter: the generated Processor then takes the promise path.
       handler[m] = (req: never) => {
-        this.calls.push({ method: m, req: req as Record<string, unknown>, connectionId: ctx.connectionId, at: performance.now() });
-        const override = this.overrides.get(m);
-        if (override) return override(req, ctx);
-        const fallback = (this as unknown as Record<string, ((req: never, ctx: Ctx) => unknown) | undefined>)[`do${m}`];
-        return fallback ? fallback.call(this, req, ctx) : Promise.reject(new Error(`${m} is not scripted`));
+        this.arrivals.push({ method: m, req: req as Record<string, unknown>, connectionId: ctx.connectionId, at: performance.now() });
+        const run = previous.then(() => {
+          this.calls.push({ method: m, req: req as Record<string, unknown>, connectionId: ctx.connectionId, at: performance.now() });
+          const override = this.overrides.get(m);
+          if (override) return override(req, ctx);
+          const fallback = (this as unknown as Record<string, ((req: never, ctx: Ctx) => unknown) | undefined>)[`do${m}`];
+          return fallback ? fallback.call(this, req, ctx) : Promise.reject(new Error(`${m} is not scripted`));
+        });
+        previous = run.catch(() => undefined);
+        return run;
       };
     }
     return handler;
@@ -241,7 +265,7 @@ export class ScriptedHs2Server {
     const guid = Buffer.concat([randomBytes(8), Buffer.alloc(4), randomBytes(4)]);
     const queryId = guidToQueryId(guid);
     this.operations.set(hex(guid), {
-      queryId, query, sessionKey: hex(req.sessionHandle.sessionId.guid), statusIndex: 0, script: [...(query.fetchScript ?? [])], rowsSent: 0, cancelled: false, closed: false, release: [],
+      queryId, startedAt: performance.now(), query, sessionKey: hex(req.sessionHandle.sessionId.guid), statusIndex: 0, script: [...(query.fetchScript ?? [])], rowsSent: 0, cancelled: false, closed: false, release: [],
     });
     const operationId = new T.THandleIdentifier({ guid, secret: req.sessionHandle.sessionId.secret });
     return new T.TExecuteStatementResp({
@@ -250,12 +274,24 @@ export class ScriptedHs2Server {
     });
   }
 
-  doGetOperationStatus(req: T.TGetOperationStatusReq): T.TGetOperationStatusResp {
+  async doGetOperationStatus(req: T.TGetOperationStatusReq): Promise<T.TGetOperationStatusResp> {
     const op = this.#op(req.operationHandle);
     if (typeof op === 'string') return new T.TGetOperationStatusResp({ status: error(op), operationState: T.TOperationState.ERROR_STATE });
+    // Impala 4.5+ long polling: the session's LONG_POLLING_TIME_MS holds the poll until the query settles.
+    const longPollMs = Number(this.sessions.get(op.sessionKey)?.req.configuration?.LONG_POLLING_TIME_MS ?? 0);
+    const left = op.query.settleAfterMs === undefined ? 0 : this.#settledAt(op) - performance.now();
+    if (longPollMs > 0 && left > 0 && !op.cancelled) {
+      let done!: () => void;
+      const woken = new Promise<void>((resolve) => (done = resolve));
+      const timer = setTimeout(done, Math.min(longPollMs, left));
+      op.release.push(done);
+      await woken;
+      clearTimeout(timer);
+      op.release = op.release.filter((r) => r !== done);
+    }
     if (op.cancelled) return new T.TGetOperationStatusResp({ status: ok(), operationState: T.TOperationState.ERROR_STATE, errorMessage: 'Cancelled\n', sqlState: 'HY000' });
     const states = op.query.states ?? ['FINISHED'];
-    const state = states[Math.min(op.statusIndex++, states.length - 1)]!;
+    const state = op.query.settleAfterMs !== undefined ? (this.#settledAt(op) <= performance.now() ? 'FINISHED' : 'RUNNING') : states[Math.min(op.statusIndex++, states.length - 1)]!;
     return new T.TGetOperationStatusResp({
       status: ok(),
       operationState: STATE_IDS[state],
@@ -278,6 +314,12 @@ export class ScriptedHs2Server {
     };
     if (op.cancelled) return fail('Cancelled');
     if (op.query.fetchError) return fail(op.query.fetchError);
+    // Impala's FetchResults first waits for the query: rows available, failed, or the wait is over.
+    const settled = await this.#settled(op);
+    if (op.closed) return new T.TFetchResultsResp({ status: error(`Invalid or unknown query handle: ${op.queryId}.`) });
+    if (op.cancelled) return fail('Cancelled');
+    if (settled === 'ERROR') return fail(op.query.errorMessage ?? '');
+    if (settled === undefined) return new T.TFetchResultsResp({ status: new T.TStatus({ statusCode: T.TStatusCode.STILL_EXECUTING_STATUS }), hasMoreRows: true });
     const step = op.script.shift() ?? 'rows';
     if (step === 'hold') {
       await new Promise<void>((resolve) => op.release.push(resolve));
@@ -295,6 +337,35 @@ export class ScriptedHs2Server {
       return new T.TFetchResultsResp({ status: new T.TStatus({ statusCode: T.TStatusCode.STILL_EXECUTING_STATUS }), hasMoreRows: true });
     }
     return new T.TFetchResultsResp({ status: ok(), hasMoreRows, results: encodeRows(columns, chunk, start) });
+  }
+
+  /**
+   * The state the query settles in (the last scripted state, when it is FINISHED or
+   * ERROR), after waiting up to {@link fetchWaitMs} for one that never settles (or
+   * until it is cancelled or closed); undefined when it did not settle.
+   */
+  async #settled(op: OpState): Promise<'FINISHED' | 'ERROR' | undefined> {
+    const last = (op.query.states ?? ['FINISHED']).at(-1)!;
+    let waitMs = this.fetchWaitMs;
+    if (op.query.settleAfterMs !== undefined) {
+      const left = this.#settledAt(op) - performance.now();
+      if (left <= 0) return 'FINISHED';
+      waitMs = Math.min(waitMs, left);
+    } else if (last === 'FINISHED' || last === 'ERROR') {
+      return last;
+    }
+    let done!: () => void;
+    const woken = new Promise<void>((resolve) => (done = resolve));
+    const timer = setTimeout(done, waitMs);
+    op.release.push(done);
+    await woken;
+    clearTimeout(timer);
+    op.release = op.release.filter((r) => r !== done);
+    return op.query.settleAfterMs !== undefined && this.#settledAt(op) <= performance.now() ? 'FINISHED' : undefined;
+  }
+
+  #settledAt(op: OpState): number {
+    return op.startedAt + (op.query.settleAfterMs ?? 0);
   }
 
   doCancelOperation(req: T.TCancelOperationReq): T.TCancelOperationResp {

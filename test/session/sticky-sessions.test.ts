@@ -207,7 +207,8 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
       const second = s.coordinator;
       const insertSql = 'INSERT INTO audit SELECT 1 WHERE sleep(800)';
       const insert = s.execute(insertSql).then(() => undefined, (e: unknown) => e);
-      await waitFor(() => fx.cluster.stats()[byAddress(second).index]!.openOperations > 0, 3000, 'the INSERT to start');
+      // Wait for the INSERT itself: the SET query before it may still be closing in the background.
+      await waitFor(() => fx.cluster.stats()[byAddress(second).index]!.executed.some((e) => e.sql === insertSql), 3000, 'the INSERT to start');
       await byAddress(second).kill();
       const err = await insert;
       assert.ok(err instanceof OutcomeUnknownError, String(err));

@@ -2,25 +2,21 @@ import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
 import { openChannel, type Channel } from '../../connection';
-import { ArgumentError, ClosedError, ProtocolError } from '../../errors';
+import { ArgumentError, ClosedError } from '../../errors';
 import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import { bindParams } from '../sql/bind-params';
+import { isReadOnlyStatement } from '../sql/leading-keyword';
 import type { ProtocolSession } from '../protocol-session';
 import { CallGuard, withTimeout } from './call-guard';
 import * as rpc from './hs2-rpc';
+import { openHs2Session } from './open-hs2-session';
 import { Operation, type OperationHost } from './operation';
 import { guidToQueryId, queryIdToGuid } from './query-id';
 import { RowDecoder, type RowObject } from './row-decoder';
+import type { ColumnInfo } from './result-metadata';
 import { RowStream, type RowStreamProgress } from './row-stream';
-import {
-  checkFetchSize,
-  checkPositiveMs,
-  checkQueryOptions,
-  SESSION_DEFAULTS,
-  type CoordinatorSessionOptions,
-  type QueryCallOptions,
-} from './session-options';
+import { checkFetchSize, checkQueryOptions, SESSION_DEFAULTS, type CoordinatorSessionOptions, type QueryCallOptions } from './session-options';
 import type { PingResult, SessionExecuteResult, SessionQueryResult } from './session-results';
 import { resolveValueOptions, type ResolvedValueOptions } from './value-options';
 
@@ -70,6 +66,8 @@ export class CoordinatorSession implements ProtocolSession {
   readonly #cleanupTimeoutMs: number;
   readonly #active = new Set<Operation>();
   readonly #background = new Set<Promise<unknown>>();
+  /** Background closes of fully read queries still waiting for their reply on the current connection. */
+  #closesInFlight = 0;
   readonly #host: OperationHost;
   #closing: Promise<void> | undefined;
 
@@ -107,44 +105,10 @@ export class CoordinatorSession implements ProtocolSession {
    * server only speaks a protocol below V6, an {@link ArgumentError} for bad options.
    */
   static async open(options: CoordinatorSessionOptions): Promise<CoordinatorSession> {
-    checkFetchSize(options.fetchSize);
-    checkPositiveMs(options.cleanupTimeoutMs, 'cleanupTimeoutMs');
-    checkPositiveMs(options.pollMaxDelayMs, 'pollMaxDelayMs');
-    const configuration = checkQueryOptions(options.sessionQueryOptions, 'sessionQueryOptions') ?? {};
-    if (options.database !== undefined) {
-      if (typeof options.database !== 'string' || options.database === '') throw new ArgumentError('database must be a non-empty string');
-      configuration['use:database'] = options.database;
-    }
-    const nosasl = (options.auth?.mechanism ?? 'NOSASL') === 'NOSASL';
-    const username = options.username ?? (options.auth?.mechanism === 'PLAIN' ? options.auth.username : undefined);
-    const connection = await openChannel(options);
-    try {
-      const req = new T.TOpenSessionReq({
-        client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6,
-        ...(username !== undefined ? { username } : {}),
-        ...(nosasl && options.password !== undefined ? { password: options.password } : {}),
-        configuration,
-      });
-      const resp = await rpc.openSession(connection, req, { coordinator: connection.address });
-      const version = resp.serverProtocolVersion;
-      if (!resp.sessionHandle || typeof version !== 'number' || version < T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6) {
-        if (resp.sessionHandle) {
-          await rpc.closeSession(connection, new T.TCloseSessionReq({ sessionHandle: resp.sessionHandle }), { timeoutMs: SESSION_DEFAULTS.cleanupTimeoutMs }).catch(() => undefined);
-        }
-        throw new ProtocolError(
-          resp.sessionHandle
-            ? `${connection.address} negotiated HS2 protocol V${Number(version) + 1}; impala-ha needs V6 or later (columnar results)`
-            : `${connection.address} answered OpenSession without a session handle`,
-          { coordinator: connection.address },
-        );
-      }
-      const session = new CoordinatorSession(connection, options, resp);
-      debug('session %s opened on %s (%s)', session.sessionId, session.coordinator, session.httpAddr ?? 'no http_addr');
-      return session;
-    } catch (err) {
-      await connection.close().catch(() => undefined);
-      throw err;
-    }
+    const { connection, resp } = await openHs2Session(options);
+    const session = new CoordinatorSession(connection, options, resp);
+    debug('session %s opened on %s (%s)', session.sessionId, session.coordinator, session.httpAddr ?? 'no http_addr');
+    return session;
   }
 
   /** `host:port` (or label) of the coordinator this session lives on. */
@@ -177,15 +141,18 @@ export class CoordinatorSession implements ProtocolSession {
   async query<R = RowObject>(sql: string, options: QueryCallOptions = {}): Promise<SessionQueryResult<R>> {
     const p = this.#prepare(sql, options);
     return this.#withOperation(p, async (op, signal) => {
-      await op.waitUntilFinished(signal);
-      const columns = await op.metadata(signal);
       const rows: R[] = [];
+      let columns: ColumnInfo[] = [];
       if (op.hasResultSet) {
+        const result = await op.openResult(p.fetchSize, signal);
+        columns = result.columns;
         const decoder = new RowDecoder(columns, p.values);
-        for await (const batch of op.fetchBatches(p.fetchSize, signal)) {
+        for await (const batch of result.batches) {
           const decoded = decoder.decode(batch) as R[];
           for (let i = 0; i < decoded.length; i++) rows.push(decoded[i]!);
         }
+      } else {
+        await op.waitUntilFinished(signal);
       }
       await this.#closeAfterRows(op);
       return { rows, columns, queryId: op.queryId, coordinator: op.coordinator, attempts: 1 as const, rowsFetched: op.rowsFetched };
@@ -255,6 +222,7 @@ export class CoordinatorSession implements ProtocolSession {
     if (connection === this.#connection) return;
     const old = this.#connection;
     this.#connection = connection;
+    this.#closesInFlight = 0;
     if (!old.closed) old.close().catch(() => undefined);
     debug('session %s moved from connection #%d to #%d', this.sessionId, old.id, connection.id);
   }
@@ -313,7 +281,7 @@ export class CoordinatorSession implements ProtocolSession {
     const signal = guard.signal;
     let op: Operation | undefined;
     try {
-      op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal });
+      op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal, pipeline: this.#mayPipelineExecute(p.statement) });
       this.#active.add(op);
       return await body(op, signal);
     } catch (err) {
@@ -333,18 +301,20 @@ export class CoordinatorSession implements ProtocolSession {
     let finished = false;
     try {
       this.#checkOpen();
-      op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal });
+      op = await Operation.execute(this.#host, p.statement, { queryOptions: p.queryOptions, signal, pipeline: this.#mayPipelineExecute(p.statement) });
       this.#active.add(op);
       progress.setQueryId(op.queryId);
-      await op.waitUntilFinished(signal);
-      const columns = await op.metadata(signal);
-      progress.setColumns(columns);
       if (op.hasResultSet) {
-        const decoder = new RowDecoder(columns, p.values);
-        for await (const batch of op.fetchBatches(p.fetchSize, signal)) {
+        const result = await op.openResult(p.fetchSize, signal);
+        progress.setColumns(result.columns);
+        const decoder = new RowDecoder(result.columns, p.values);
+        for await (const batch of result.batches) {
           const rows = decoder.decode(batch) as R[];
           if (rows.length > 0) yield rows;
         }
+      } else {
+        await op.waitUntilFinished(signal);
+        progress.setColumns([]);
       }
       finished = true;
       await this.#closeAfterRows(op);
@@ -357,18 +327,38 @@ export class CoordinatorSession implements ProtocolSession {
   }
 
   /**
-   * Closes an operation whose rows were all read. When that close fails (say the
-   * socket dropped) the rows are still complete and correct, so they are returned and
-   * the failure only logged; the broken connection shows in `connection.closed`. A
-   * statement without rows (DML) rethrows: its outcome is in the close reply.
+   * Closes an operation whose rows were all read. A statement with a result set is
+   * closed in the background, off the caller's critical path: the rows are complete
+   * and correct whatever the close does, so its failure is only logged (a broken
+   * connection shows in `connection.closed`); the close goes on the same connection,
+   * ahead of the session's next call, and counts in {@link busy} until it is answered,
+   * so {@link close} waits for it. A statement without rows (DML) is awaited and its
+   * failure rethrown: its outcome, the modified-row count, is in the close reply.
    */
   async #closeAfterRows(op: Operation): Promise<void> {
-    try {
+    if (!op.hasResultSet) {
       await op.close();
-    } catch (err) {
-      if (!op.hasResultSet) throw err;
-      debug('close of %s on %s failed after all rows were read: %s', op.queryId, op.coordinator, (err as Error).message);
+      return;
     }
+    const connection = this.#connection;
+    this.#closesInFlight++;
+    this.#track(
+      op.close().finally(() => {
+        if (this.#connection === connection) this.#closesInFlight--;
+      }),
+    );
+  }
+
+  /**
+   * Whether the next ExecuteStatement may be written behind the closes still on the
+   * wire instead of after their replies (saves a round trip between statements): only
+   * when nothing but this session's background closes is pending on the connection
+   * (never behind a fetch Impala may hold), and only for a statement that certainly
+   * only reads, since a pipelined request counts as sent if the connection then dies,
+   * and a read is the only kind that may be run again after that.
+   */
+  #mayPipelineExecute(statement: string): boolean {
+    return this.#active.size === 0 && this.#closesInFlight > 0 && this.#connection.pendingCalls <= this.#closesInFlight && isReadOnlyStatement(statement);
   }
 
   /**
@@ -397,7 +387,7 @@ export class CoordinatorSession implements ProtocolSession {
   }
 
   #track(work: Promise<unknown>): void {
-    const p = work.catch((err: unknown) => debug('background cleanup on %s failed: %s', this.coordinator, (err as Error).message));
+    const p = work.catch((err: unknown) => debug('background close or cleanup on %s failed: %s', this.coordinator, (err as Error).message));
     this.#background.add(p);
     void p.finally(() => this.#background.delete(p));
   }

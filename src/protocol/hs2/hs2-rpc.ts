@@ -29,6 +29,8 @@ export interface RpcContext {
   queryId?: string | undefined;
   /** Bound on this RPC in ms. Default: the connection's `rpcTimeoutMs`. */
   timeoutMs?: number | undefined;
+  /** Send without waiting for the replies of earlier calls (`CallOptions.pipeline`). Default false. */
+  pipeline?: boolean | undefined;
 }
 
 interface WithStatus {
@@ -44,13 +46,20 @@ async function rpc<R extends WithStatus>(channel: RpcChannel, method: string, re
       method,
       req as unknown as ThriftRequest,
       Resp as unknown as ThriftResponseClass<ThriftReadable>,
-      ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs },
+      callOptions(ctx),
     )) as unknown as R;
   } catch (err) {
     throw annotate(err, coordinator, ctx.queryId);
   }
   checkStatus(resp.status, method, coordinator, ctx.queryId);
   return resp;
+}
+
+function callOptions(ctx: RpcContext): CallOptions {
+  const opts: CallOptions = {};
+  if (ctx.timeoutMs !== undefined) opts.timeoutMs = ctx.timeoutMs;
+  if (ctx.pipeline === true) opts.pipeline = true;
+  return opts;
 }
 
 /** Fills in the coordinator and query id on an ImpalaError that lacks them. */

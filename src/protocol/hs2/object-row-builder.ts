@@ -13,13 +13,29 @@
 /** `(columns, rowCount) → rows`, with `columns[c][r]` the value of column c in row r. */
 export type ObjectRowBuilder = (columns: readonly unknown[][], rowCount: number) => Array<Record<string, unknown>>;
 
-/** A builder for rows with these keys (already unique). */
+/** Compiled builders kept for result shapes seen lately (a service runs the same statements again and again). */
+const CACHE_SIZE = 256;
+const cache = new Map<string, ObjectRowBuilder>();
+
+/**
+ * A builder for rows with these keys (already unique). Compiled builders are cached
+ * by key list (the last {@link CACHE_SIZE} shapes), so a repeated statement does not
+ * pay for compiling again.
+ */
 export function objectRowBuilder(keys: readonly string[]): ObjectRowBuilder {
+  const id = JSON.stringify(keys);
+  const hit = cache.get(id);
+  if (hit) return hit;
+  let builder: ObjectRowBuilder;
   try {
-    return compile(keys);
+    builder = compile(keys);
   } catch {
-    return (columns, rowCount) => buildWithLoop(keys, columns, rowCount);
+    const copy = [...keys];
+    builder = (columns, rowCount) => buildWithLoop(copy, columns, rowCount);
   }
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(id, builder);
+  return builder;
 }
 
 function compile(keys: readonly string[]): ObjectRowBuilder {

@@ -1,10 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
 import { ErrorCode, hasCode, ProtocolError, ServerError, serverError } from '../../errors';
 import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import { abortError, nextPollDelay, raceSignal, sleep, withTimeout } from './call-guard';
 import { toExecSummary, type ExecSummary } from './exec-summary';
-import type { RowBatch } from './fetch-results-reply';
+import type { FetchResultsReply, RowBatch } from './fetch-results-reply';
 import * as rpc from './hs2-rpc';
 import { int64ToBigInt, toInt64 } from './int64';
 import { guidToQueryId } from './query-id';
@@ -43,12 +44,33 @@ export interface CloseResult {
   rowsModified?: bigint;
 }
 
+/** A result being read: its columns, and its batches in order (see {@link Operation.openResult}). */
+export interface OpenedResult {
+  /** Result columns (GetResultSetMetadata); empty for statements without rows. */
+  columns: ColumnInfo[];
+  /** The row sets in order, as {@link Operation.fetchBatches} yields them. Iterate once. */
+  batches: AsyncGenerator<RowBatch, void, undefined>;
+}
+
+/** A FetchResults on its way, and when it was sent. */
+interface SentFetch {
+  reply: Promise<FetchResultsReply>;
+  sentAt: number;
+}
+
 /** Options of {@link Operation.execute}. */
 export interface ExecuteOptions {
   /** Query options for this statement only (ExecuteStatement's `confOverlay`). */
   queryOptions?: Readonly<Record<string, string>> | undefined;
   /** Aborts waiting for ExecuteStatement; the operation is then cancelled and closed in the background. */
   signal?: AbortSignal | undefined;
+  /**
+   * Write ExecuteStatement without waiting for the replies of calls ahead of it on the
+   * connection (`CallOptions.pipeline`). It then counts as sent even if the connection
+   * dies before those replies: only for statements that are safe to run again.
+   * Default false.
+   */
+  pipeline?: boolean | undefined;
 }
 
 /**
@@ -97,7 +119,7 @@ export class Operation {
       runAsync: true,
       ...(options.queryOptions && Object.keys(options.queryOptions).length > 0 ? { confOverlay: { ...options.queryOptions } } : {}),
     });
-    const pending = rpc.executeStatement(host.connection, req, { coordinator: host.coordinator }).then((resp) => {
+    const pending = rpc.executeStatement(host.connection, req, { coordinator: host.coordinator, pipeline: options.pipeline === true }).then((resp) => {
       if (!resp.operationHandle) throw new ProtocolError(`${host.coordinator} answered ExecuteStatement without an operation handle`, { coordinator: host.coordinator });
       return new Operation(host, resp.operationHandle);
     });
@@ -124,7 +146,10 @@ export class Operation {
 
   /**
    * Polls GetOperationStatus until the operation is FINISHED (for a query: rows are
-   * available), with a backoff of 1 ms doubling up to `pollMaxDelayMs`.
+   * available), with a backoff of 1 ms doubling up to `pollMaxDelayMs`, less the time
+   * the server held the poll (see `statusLongPollMs`). For statements
+   * without a result set (DML, USE) and for `execute()`; a query's rows are read with
+   * {@link openResult}, which needs no poll.
    *
    * @throws the {@link ServerError} from the operation's error message on ERROR_STATE;
    * on abort or timeout, sends CancelOperation first, then throws
@@ -133,6 +158,7 @@ export class Operation {
   async waitUntilFinished(signal?: AbortSignal): Promise<void> {
     let delay = 0;
     for (;;) {
+      const sentAt = performance.now();
       const resp = await this.#guard(rpc.getOperationStatus(this.#host.connection, new T.TGetOperationStatusReq({ operationHandle: this.handle }), this.#ctx()), signal);
       const state = resp.operationState;
       switch (state) {
@@ -147,10 +173,13 @@ export class Operation {
           throw this.#fail(new ServerError(ErrorCode.INVALID_HANDLE, 'the query was closed on the server', '', false, this.#details()));
         case T.TOperationState.INITIALIZED_STATE:
         case T.TOperationState.PENDING_STATE:
-        case T.TOperationState.RUNNING_STATE:
+        case T.TOperationState.RUNNING_STATE: {
           delay = nextPollDelay(delay, this.#host.pollMaxDelayMs);
-          await this.#guard(sleep(delay, signal), signal);
+          // Time the server held the poll (LONG_POLLING_TIME_MS, Impala 4.5+) counts towards the backoff.
+          const rest = delay - (performance.now() - sentAt);
+          if (rest >= 1) await this.#guard(sleep(rest, signal), signal);
           break;
+        }
         default:
           throw this.#fail(new ProtocolError(`${this.coordinator} reported operation state ${String(state)} for ${this.queryId}`, this.#details()));
       }
@@ -161,45 +190,93 @@ export class Operation {
   async metadata(signal?: AbortSignal): Promise<ColumnInfo[]> {
     if (this.#columns) return this.#columns;
     if (!this.hasResultSet) return (this.#columns = []);
-    const resp = await this.#guard(rpc.getResultSetMetadata(this.#host.connection, new T.TGetResultSetMetadataReq({ operationHandle: this.handle }), this.#ctx()), signal);
-    try {
-      this.#columns = columnsFromSchema(resp.schema);
-    } catch (err) {
-      throw rpc.annotate(err, this.coordinator, this.queryId);
-    }
-    return this.#columns;
+    return this.#guard(this.#readMetadata(), signal);
+  }
+
+  /**
+   * Starts reading the result of a statement with a result set, in one round trip:
+   * GetResultSetMetadata and the first FetchResults leave together on the connection
+   * (pipelined), without polling GetOperationStatus first. Impala holds a FetchResults
+   * until rows exist (or FETCH_ROWS_TIMEOUT_MS elapses: STILL_EXECUTING, fetched again),
+   * and answers one for a failed query with the query's error, which is raised exactly
+   * as an ERROR_STATE would be (same {@link ServerError} code from the message text).
+   *
+   * Resolves with the columns once their reply is in, and the batches, the first of
+   * which is the pipelined fetch. A statement without a result set gets no columns and
+   * no batches, and nothing is sent.
+   *
+   * @throws what {@link metadata} throws; the pipelined fetch's errors come from the batches.
+   */
+  async openResult(fetchSize: number, signal?: AbortSignal): Promise<OpenedResult> {
+    if (!this.hasResultSet) return { columns: await this.metadata(signal), batches: noBatches() };
+    const req = this.#fetchRequest(fetchSize);
+    const columns = this.#columns ? Promise.resolve(this.#columns) : this.#readMetadata();
+    const first = this.#sendFetch(req, true);
+    // Read by the batches; dropped (never unhandled) when the metadata fails first.
+    first.reply.catch(() => undefined);
+    return { columns: await this.#guard(columns, signal), batches: this.#batches(req, first, signal) };
   }
 
   /**
    * Yields the result's row sets in order (FetchResults FETCH_NEXT, up to `fetchSize`
    * rows each). A STILL_EXECUTING reply or a 0-row batch with `hasMoreRows` is not the
-   * end: fetching continues (with the poll backoff, so a server that answers at once
-   * is not hammered). Ends when the server says there are no more rows (an absent
-   * `hasMoreRows` counts as the end). Empty batches are not yielded. Batches are read
-   * straight from the reply bytes (see `FetchResultsReply`); decode them with
+   * end: fetching continues at once when the server held the fetch (Impala waits up to
+   * FETCH_ROWS_TIMEOUT_MS), otherwise after the poll backoff, so a server that answers
+   * at once is not hammered. Ends when the server says there are no more rows (an
+   * absent `hasMoreRows` counts as the end). Empty batches are not yielded. Batches are
+   * read straight from the reply bytes (see `FetchResultsReply`); decode them with
    * a `RowDecoder`.
    */
-  async *fetchBatches(fetchSize: number, signal?: AbortSignal): AsyncGenerator<RowBatch, void, undefined> {
-    const req = new T.TFetchResultsReq({ operationHandle: this.handle, orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: toInt64(fetchSize) });
+  fetchBatches(fetchSize: number, signal?: AbortSignal): AsyncGenerator<RowBatch, void, undefined> {
+    return this.#batches(this.#fetchRequest(fetchSize), undefined, signal);
+  }
+
+  async *#batches(req: T.TFetchResultsReq, pipelined: SentFetch | undefined, signal: AbortSignal | undefined): AsyncGenerator<RowBatch, void, undefined> {
     let delay = 0;
+    let next = pipelined;
     for (;;) {
-      const resp = await this.#guard(rpc.fetchResults(this.#host.connection, req, this.#ctx()), signal);
-      const rowSet = resp.status.statusCode === T.TStatusCode.STILL_EXECUTING_STATUS ? undefined : resp.results;
+      const fetch = next ?? this.#sendFetch(req, false);
+      next = undefined;
+      const resp = await this.#guard(fetch.reply, signal);
+      const stillExecuting = resp.status.statusCode === T.TStatusCode.STILL_EXECUTING_STATUS;
+      if (!stillExecuting && this.#state === 'running') this.#state = 'finished';
+      const rowSet = stillExecuting ? undefined : resp.results;
       const rows = rowSet ? batchRowCount(rowSet) : 0;
       if (rows > 0) {
         delay = 0;
         this.#rowsFetched += rows;
         yield rowSet!;
       }
-      if (resp.status.statusCode !== T.TStatusCode.STILL_EXECUTING_STATUS && resp.hasMoreRows !== true) {
+      if (!stillExecuting && resp.hasMoreRows !== true) {
         this.#endOfRows = true;
         return;
       }
       if (rows === 0) {
         delay = nextPollDelay(delay, this.#host.pollMaxDelayMs);
-        await this.#guard(sleep(delay, signal), signal);
+        // Time the server held the fetch counts towards the backoff.
+        const rest = delay - (performance.now() - fetch.sentAt);
+        if (rest >= 1) await this.#guard(sleep(rest, signal), signal);
       }
     }
+  }
+
+  #fetchRequest(fetchSize: number): T.TFetchResultsReq {
+    return new T.TFetchResultsReq({ operationHandle: this.handle, orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: toInt64(fetchSize) });
+  }
+
+  #sendFetch(req: T.TFetchResultsReq, pipeline: boolean): SentFetch {
+    const sentAt = performance.now();
+    return { reply: rpc.fetchResults(this.#host.connection, req, { ...this.#ctx(), pipeline }), sentAt };
+  }
+
+  async #readMetadata(): Promise<ColumnInfo[]> {
+    const resp = await rpc.getResultSetMetadata(this.#host.connection, new T.TGetResultSetMetadataReq({ operationHandle: this.handle }), this.#ctx());
+    try {
+      this.#columns = columnsFromSchema(resp.schema);
+    } catch (err) {
+      throw rpc.annotate(err, this.coordinator, this.queryId);
+    }
+    return this.#columns;
   }
 
   /**
@@ -328,6 +405,10 @@ export class Operation {
   #details(sqlState?: string | null): { coordinator: string; queryId: string; sqlState?: string } {
     return sqlState ? { coordinator: this.coordinator, queryId: this.queryId, sqlState } : { coordinator: this.coordinator, queryId: this.queryId };
   }
+}
+
+async function* noBatches(): AsyncGenerator<RowBatch, void, undefined> {
+  // A statement without a result set has no batches.
 }
 
 /** Rows in a columnar (or, for old servers, row-based) batch. */

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from '../../connection';
+import { CONNECTION_DEFAULTS, type ConnectionOptions } from '../../connection';
 import { ArgumentError } from '../../errors';
 import type { ValueOptions } from './value-options';
 
@@ -14,7 +14,13 @@ export interface CoordinatorSessionOptions extends ConnectionOptions {
   password?: string | undefined;
   /** Initial database (`use:database` in the OpenSession configuration). Default: Impala's `default`. */
   database?: string | undefined;
-  /** Session-wide query options sent in OpenSession, e.g. `{ MEM_LIMIT: '2g' }`. Impala ignores invalid ones here. */
+  /**
+   * Session-wide query options sent in OpenSession, e.g. `{ MEM_LIMIT: '2g' }`. Impala
+   * ignores invalid ones here. When FETCH_ROWS_TIMEOUT_MS is not among them and the
+   * bound on a FetchResults call (`callPolicy.timeoutMs('FetchResults')`, else
+   * `rpcTimeoutMs`) is under 20 s, it is set to half that bound, so Impala answers a
+   * held fetch (STILL_EXECUTING, fetched again) before the client gives up on it.
+   */
   sessionQueryOptions?: Readonly<Record<string, string>> | undefined;
   /** Rows requested per FetchResults. Default 10240. */
   fetchSize?: number | undefined;
@@ -22,6 +28,15 @@ export interface CoordinatorSessionOptions extends ConnectionOptions {
   cleanupTimeoutMs?: number | undefined;
   /** Largest delay between GetOperationStatus polls, in ms (polls start at 1 ms and double). Default 100. */
   pollMaxDelayMs?: number | undefined;
+  /**
+   * Impala 4.5+: how long the coordinator may hold a GetOperationStatus until the
+   * statement finishes, in ms (the session's LONG_POLLING_TIME_MS, sent in OpenSession,
+   * where older servers ignore it). DML and DDL then need fewer polls and finish is
+   * seen at once. Keep it well below the GetOperationStatus bound (`rpcTimeoutMs`
+   * or `callPolicy.timeoutMs('GetOperationStatus')`). Ignored when `sessionQueryOptions`
+   * sets LONG_POLLING_TIME_MS. Default: not sent (no long polling).
+   */
+  statusLongPollMs?: number | undefined;
 }
 
 /** Defaults of the session-level fields of {@link CoordinatorSessionOptions}. */
@@ -85,4 +100,40 @@ export function checkQueryOptions(value: unknown, name: string): Record<string, 
     else throw new ArgumentError(`${name}.${k} must be a string (or number/boolean), got ${v === null ? 'null' : typeof v}`);
   }
   return out;
+}
+
+/** Adds LONG_POLLING_TIME_MS from `statusLongPollMs` to an OpenSession configuration, unless the caller set the option. */
+export function addStatusLongPoll(configuration: Record<string, string>, options: CoordinatorSessionOptions): void {
+  const ms = checkPositiveMs(options.statusLongPollMs, 'statusLongPollMs');
+  if (ms === undefined) return;
+  for (const key of Object.keys(configuration)) {
+    const name = key.toUpperCase();
+    if (name === 'LONG_POLLING_TIME_MS' || name === 'SET:HIVECONF:LONG_POLLING_TIME_MS') return;
+  }
+  configuration.LONG_POLLING_TIME_MS = String(Math.ceil(ms));
+}
+
+/** Impala's default FETCH_ROWS_TIMEOUT_MS, in ms: how long it holds a FetchResults waiting for rows. */
+const IMPALA_FETCH_WAIT_MS = 10_000;
+
+/**
+ * Adds FETCH_ROWS_TIMEOUT_MS to an OpenSession configuration when the client would
+ * give up on a FetchResults before Impala's default wait (10 s) plus a margin: half the
+ * FetchResults bound. Left alone when the caller set it (also as `set:hiveconf:`).
+ * Servers that do not know the option ignore it in OpenSession.
+ */
+export function limitFetchWait(configuration: Record<string, string>, options: CoordinatorSessionOptions): void {
+  for (const key of Object.keys(configuration)) {
+    const name = key.toUpperCase();
+    if (name === 'FETCH_ROWS_TIMEOUT_MS' || name === 'SET:HIVECONF:FETCH_ROWS_TIMEOUT_MS') return;
+  }
+  let bound: number | undefined;
+  try {
+    bound = options.callPolicy?.timeoutMs?.('FetchResults');
+  } catch {
+    bound = undefined; // a broken policy fails the calls themselves, with a clear error
+  }
+  bound ??= options.rpcTimeoutMs ?? CONNECTION_DEFAULTS.rpcTimeoutMs;
+  if (!(typeof bound === 'number' && bound > 0 && Number.isFinite(bound)) || bound >= 2 * IMPALA_FETCH_WAIT_MS) return;
+  configuration.FETCH_ROWS_TIMEOUT_MS = String(Math.max(1, Math.floor(bound / 2)));
 }

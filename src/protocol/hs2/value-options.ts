@@ -54,6 +54,9 @@ export const VALUE_DEFAULTS: ResolvedValueOptions = Object.freeze({
   rowMode: 'object',
 });
 
+/** Objects this module resolved (frozen, complete): resolving them again returns them as they are. */
+const RESOLVED = new WeakSet<object>([VALUE_DEFAULTS]);
+
 const ACCEPTED: { readonly [K in keyof ValueOptions]-?: readonly string[] } = {
   bigint: ['bigint', 'number', 'string'],
   timestamp: ['string', 'date'],
@@ -68,7 +71,10 @@ const ACCEPTED: { readonly [K in keyof ValueOptions]-?: readonly string[] } = {
  * @throws {@link ArgumentError} naming the option, the value and the accepted values.
  */
 export function resolveValueOptions(options: ValueOptions | undefined): ResolvedValueOptions {
-  if (options === undefined) return VALUE_DEFAULTS;
+  if (options === undefined || RESOLVED.has(options)) return (options ?? VALUE_DEFAULTS) as ResolvedValueOptions;
+  if (options.bigint === undefined && options.timestamp === undefined && options.date === undefined && options.strings === undefined && options.rowMode === undefined) {
+    return VALUE_DEFAULTS;
+  }
   const out: Record<string, string> = { ...VALUE_DEFAULTS };
   for (const key of Object.keys(ACCEPTED) as Array<keyof ValueOptions>) {
     const value: unknown = options[key];
@@ -78,5 +84,7 @@ export function resolveValueOptions(options: ValueOptions | undefined): Resolved
     }
     out[key] = value;
   }
-  return Object.freeze(out) as unknown as ResolvedValueOptions;
+  const resolved = Object.freeze(out) as unknown as ResolvedValueOptions;
+  RESOLVED.add(resolved);
+  return resolved;
 }

@@ -142,9 +142,10 @@ describe('CoordinatorSession', () => {
         }
       }
       assert.equal(server.callsOf('FetchResults').length, 1);
-      // Operations are closed at the end.
+      // Operations are closed at the end, in the background; the session is busy until then.
+      await server.waitForCall('CloseImpalaOperation');
+      await waitFor(() => !s.busy);
       assert.equal(server.callsOf('CloseImpalaOperation').length, 1);
-      assert.equal(s.busy, false);
     });
 
     it('keeps non-UTF-8 strings as bytes with strings: buffer, and gives Dates on request, across batches', async () => {
@@ -274,6 +275,8 @@ describe('CoordinatorSession', () => {
       assert.equal(seen, 1000);
       assert.deepEqual(stream.columns, [{ name: 'i', type: 'INT', position: 0 }]);
       assert.match(stream.queryId!, /^[0-9a-f]{16}:[0-9a-f]{16}$/);
+      await server.waitForCall('CloseImpalaOperation');
+      await waitFor(() => !s.busy);
       assert.equal(server.callsOf('CloseImpalaOperation').length, 1);
       assert.equal(server.callsOf('CancelOperation').length, 0);
     });
@@ -341,13 +344,15 @@ describe('CoordinatorSession', () => {
       server.onExecute = () => ({ columns: [{ name: 'i', type: 'INT' }], states: ['RUNNING'] });
       const s = await open();
       const started = performance.now();
-      const err = await rejection(s.query('SELECT sleep(100000)', { timeoutMs: 150 }));
+      // Long enough for ExecuteStatement to be answered first even on a loaded machine.
+      const err = await rejection(s.query('SELECT sleep(100000)', { timeoutMs: 1000 }));
       const took = performance.now() - started;
       assert.ok(err instanceof QueryTimeoutError);
-      assert.equal(err.timeoutMs, 150);
+      assert.equal(err.timeoutMs, 1000);
       assert.equal(err.coordinator, server.address);
       assert.match(err.queryId ?? '', /^[0-9a-f]{16}:/);
-      assert.ok(took >= 140 && took < 1500, `took ${took} ms`);
+      assert.ok(took >= 990, `took ${took} ms`);
+      assert.ok(server.callsOf('FetchResults').length >= 2, 'the held fetch was answered STILL_EXECUTING and fetched again');
       await server.waitForCall('CloseImpalaOperation');
       assert.equal(server.callsOf('CancelOperation').length, 1);
       await waitFor(() => !s.busy);

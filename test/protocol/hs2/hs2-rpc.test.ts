@@ -90,13 +90,15 @@ describe('HS2 RPC wrappers', () => {
   });
 
   it('returns STILL_EXECUTING fetches and ERROR_STATE statuses instead of throwing', async () => {
-    server.onExecute = () => ({ columns: [{ name: 'a', type: 'INT' }], rows: [[1]], fetchScript: ['still-executing'], states: ['ERROR'], errorMessage: 'boom' });
-    const handle = (await execute()).operationHandle!;
-    const status = await rpc.getOperationStatus(conn, new T.TGetOperationStatusReq({ operationHandle: handle }));
+    server.onExecute = (sql) => (sql === 'fails' ? { columns: [{ name: 'a', type: 'INT' }], states: ['ERROR'], errorMessage: 'boom' } : { columns: [{ name: 'a', type: 'INT' }], rows: [[1]], states: ['RUNNING'] });
+    const failed = (await execute('fails')).operationHandle!;
+    const status = await rpc.getOperationStatus(conn, new T.TGetOperationStatusReq({ operationHandle: failed }));
     assert.equal(status.operationState, T.TOperationState.ERROR_STATE);
     assert.equal(status.errorMessage, 'boom');
-    const fetch = await rpc.fetchResults(conn, new T.TFetchResultsReq({ operationHandle: handle, orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: toInt64(10) }));
+    const running = (await execute('runs')).operationHandle!;
+    const fetch = await rpc.fetchResults(conn, new T.TFetchResultsReq({ operationHandle: running, orientation: T.TFetchOrientation.FETCH_NEXT, maxRows: toInt64(10) }));
     assert.equal(fetch.status.statusCode, T.TStatusCode.STILL_EXECUTING_STATUS);
+    assert.equal(fetch.results, undefined);
   });
 
   it('reads FetchResults rows straight from the reply bytes, still valid after the connection reused its buffer', async () => {
