@@ -12,6 +12,7 @@ export const SIM_CLUSTER_DEFAULTS = Object.freeze({
   version: '4.5.0',
   errorWrapper: true,
   startTimeoutMs: 20_000,
+  httpCookieMaxAgeS: 86_400,
 });
 
 const KNOWN = new Set<string>([
@@ -20,8 +21,11 @@ const KNOWN = new Set<string>([
   'syncDdlDelayMs',
   'processes',
   'basePort',
+  'httpBasePort',
   'host',
   'users',
+  'tokens',
+  'httpCookieMaxAgeS',
   'disconnectedSessionTimeoutMs',
   'fetchRowsTimeoutMs',
   'version',
@@ -37,8 +41,11 @@ export interface ResolvedClusterOptions {
   syncDdlDelayMs: number | undefined;
   processes: boolean;
   basePort: number | undefined;
+  httpBasePort: number | undefined;
   host: string;
   users: Record<string, string> | undefined;
+  tokens: Record<string, string> | undefined;
+  httpCookieMaxAgeS: number;
   disconnectedSessionTimeoutMs: number;
   fetchRowsTimeoutMs: number;
   version: string;
@@ -78,6 +85,10 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
   const d = SIM_CLUSTER_DEFAULTS;
   const coordinators = intIn('coordinators', options.coordinators ?? d.coordinators, 1, 64);
   const basePort = options.basePort === undefined ? undefined : intIn('basePort', options.basePort, 1, 65535 - (coordinators - 1));
+  const httpBasePort = options.httpBasePort === undefined ? undefined : intIn('httpBasePort', options.httpBasePort, 1, 65535 - (coordinators - 1));
+  if (basePort !== undefined && httpBasePort !== undefined && Math.abs(basePort - httpBasePort) < coordinators) {
+    throw invalid('httpBasePort', `must leave room for ${coordinators} binary ports from basePort ${basePort}; got ${httpBasePort}`);
+  }
   const host = options.host ?? d.host;
   if (typeof host !== 'string' || host === '') throw invalid('host', `must be a non-empty host name or address, got ${JSON.stringify(host)}`);
   const version = options.version ?? d.version;
@@ -95,14 +106,32 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
     }
     users = { ...options.users };
   }
+  let tokens: Record<string, string> | undefined;
+  if (options.tokens !== undefined) {
+    if (typeof options.tokens !== 'object' || options.tokens === null || Object.keys(options.tokens).length === 0) {
+      throw invalid('tokens', 'must be an object mapping at least one bearer token to its user name');
+    }
+    let i = 0;
+    for (const [token, user] of Object.entries(options.tokens)) {
+      i++;
+      // Never echo the token.
+      if (!token.includes('.') || /[\s]/.test(token) || typeof user !== 'string' || user === '') {
+        throw invalid('tokens', `entry ${i} must be a token containing '.' without spaces (Impala treats only such values as JWTs), mapped to a non-empty user name`);
+      }
+    }
+    tokens = { ...options.tokens };
+  }
   return {
     coordinators,
     catalogLagMs: ms('catalogLagMs', options.catalogLagMs ?? d.catalogLagMs),
     syncDdlDelayMs: options.syncDdlDelayMs === undefined ? undefined : ms('syncDdlDelayMs', options.syncDdlDelayMs),
     processes: bool('processes', options.processes ?? d.processes),
     basePort,
+    httpBasePort,
     host,
     users,
+    tokens,
+    httpCookieMaxAgeS: intIn('httpCookieMaxAgeS', options.httpCookieMaxAgeS ?? d.httpCookieMaxAgeS, 0, 315_360_000),
     disconnectedSessionTimeoutMs: ms('disconnectedSessionTimeoutMs', options.disconnectedSessionTimeoutMs ?? d.disconnectedSessionTimeoutMs),
     fetchRowsTimeoutMs: ms('fetchRowsTimeoutMs', options.fetchRowsTimeoutMs ?? d.fetchRowsTimeoutMs),
     version,

@@ -58,6 +58,9 @@ function runtimeSettings(o: ResolvedClusterOptions, index: number): RuntimeSetti
     index,
     host: o.host,
     port: o.basePort === undefined ? 0 : o.basePort + index,
+    httpPort: o.httpBasePort === undefined ? 0 : o.httpBasePort + index,
+    tokens: o.tokens,
+    httpCookieMaxAgeS: o.httpCookieMaxAgeS,
     version: o.version,
     errorWrapper: o.errorWrapper,
     disconnectedSessionTimeoutMs: o.disconnectedSessionTimeoutMs,
@@ -79,6 +82,12 @@ class Cluster implements SimCluster {
   }
 
   get url(): string {
+    return this.urlFor('hs2');
+  }
+
+  urlFor(protocol: 'hs2' | 'hs2-http'): string {
+    if (protocol === 'hs2-http') return `impala+http://${this.coordinators.map((c) => c.httpAddress).join(',')}/default`;
+    if (protocol !== 'hs2') throw new ArgumentError(`urlFor: protocol must be 'hs2' or 'hs2-http', got ${JSON.stringify(protocol)}`);
     return `impala://${this.coordinators.map((c) => c.address).join(',')}/default`;
   }
 

@@ -1,9 +1,9 @@
 import createDebug from 'debug';
 import type { EngineGateway } from '../engine-gateway';
-import type { AdmissionOptions, RpcDelayOptions, ShutdownOptions, SimCoordinator } from '../types';
-import { CoordinatorRuntime, RESTART_REBIND_MS, type RuntimeCounts, type RuntimeSettings } from './coordinator-runtime';
+import type { AdmissionOptions, HttpStatusFaultOptions, RpcDelayOptions, ShutdownOptions, SimCoordinator } from '../types';
+import { CoordinatorRuntime, emptyCounts, RESTART_REBIND_MS, type RuntimeCounts, type RuntimeSettings } from './coordinator-runtime';
 import { DownWaiters } from './down-waiters';
-import { admissionLimits, checkNonNegative, rpcDelay, shutdownTiming } from './fault-options';
+import { admissionLimits, checkNonNegative, httpStatusFault, rpcDelay, shutdownTiming } from './fault-options';
 
 const debug = createDebug('impala-ha:sim');
 
@@ -18,6 +18,7 @@ export class LocalCoordinator implements SimCoordinator {
   readonly index: number;
   readonly host: string;
   #port: number;
+  #httpPort: number;
   readonly #settings: RuntimeSettings;
   readonly #gateway: EngineGateway;
   readonly #down = new DownWaiters();
@@ -28,6 +29,7 @@ export class LocalCoordinator implements SimCoordinator {
     this.index = settings.index;
     this.host = settings.host;
     this.#port = settings.port;
+    this.#httpPort = settings.httpPort;
     this.#settings = settings;
     this.#gateway = gateway;
   }
@@ -38,6 +40,14 @@ export class LocalCoordinator implements SimCoordinator {
 
   get address(): string {
     return `${this.host}:${this.#port}`;
+  }
+
+  get httpPort(): number {
+    return this.#httpPort;
+  }
+
+  get httpAddress(): string {
+    return `${this.host}:${this.#httpPort}`;
   }
 
   get up(): boolean {
@@ -52,14 +62,16 @@ export class LocalCoordinator implements SimCoordinator {
   async start(restart = false): Promise<void> {
     await this.#forgetting;
     const runtime = new CoordinatorRuntime(
-      { ...this.#settings, port: this.#port },
+      { ...this.#settings, port: this.#port, httpPort: this.#httpPort },
       this.#gateway.accessFor(this.index),
       () => undefined,
       () => this.#exited(runtime),
     );
     this.#runtime = runtime;
-    this.#port = await runtime.start(restart ? RESTART_REBIND_MS : 0);
-    debug('coordinator %d listening on %s', this.index, this.address);
+    const ports = await runtime.start(restart ? RESTART_REBIND_MS : 0);
+    this.#port = ports.port;
+    this.#httpPort = ports.httpPort;
+    debug('coordinator %d listening on %s (HTTP %s)', this.index, this.address, this.httpAddress);
   }
 
   #exited(runtime: CoordinatorRuntime): void {
@@ -70,7 +82,7 @@ export class LocalCoordinator implements SimCoordinator {
   }
 
   counts(): RuntimeCounts {
-    return this.#runtime?.counts() ?? { openSessions: 0, openOperations: 0, connections: 0 };
+    return this.#runtime?.counts() ?? emptyCounts();
   }
 
   async kill(): Promise<void> {
@@ -128,6 +140,11 @@ export class LocalCoordinator implements SimCoordinator {
   async setAdmission(options: AdmissionOptions | null): Promise<void> {
     const limits = admissionLimits(options);
     this.#runtime?.setAdmission(limits);
+  }
+
+  async injectHttpStatus(options: HttpStatusFaultOptions): Promise<void> {
+    const f = httpStatusFault(options);
+    this.#runtime?.injectHttpStatus(f.status, f.count, f.retryAfterS);
   }
 
   /** Stops for good (cluster stop): connections closed, state dropped. */

@@ -122,7 +122,7 @@ export class Hs2Handler {
           hasResultSet: plan.hasResultSet,
           columns: plan.columns,
           admitted: plan.kind === 'query' || plan.kind === 'dml',
-          runner: new EngineStatementRunner(svc.engine, plan.id, { sql, sessionId: session.id, queryId }),
+          runner: new EngineStatementRunner(svc.engine, plan.id, { sql, sessionId: session.id, queryId, user: session.state.user }),
           sessionChanges: plan.sessionChanges,
         },
         svc.admission,

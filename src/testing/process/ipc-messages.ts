@@ -20,6 +20,7 @@ export type ControlCommand =
   | { op: 'refuseConnections'; n: number }
   | { op: 'dropDuringFetch'; n: number }
   | { op: 'setAdmission'; limits: AdmissionLimits | undefined }
+  | { op: 'injectHttpStatus'; status: number; count: number; retryAfterS: number | undefined }
   | { op: 'shutdown'; timing: ShutdownTiming }
   | { op: 'counts' };
 
@@ -32,7 +33,7 @@ export type ToChild =
 
 /** Child → parent. */
 export type FromChild =
-  | { type: 'ready'; port: number }
+  | { type: 'ready'; port: number; httpPort: number }
   | { type: 'start-failed'; message: string }
   | { type: 'engine'; id: number; method: EngineMethod; args: unknown[] }
   | { type: 'ack'; id: number; counts?: RuntimeCounts }

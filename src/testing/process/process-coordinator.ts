@@ -2,13 +2,13 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import createDebug from 'debug';
 import { ClosedError, ImpalaError } from '../../errors';
-import { RESTART_REBIND_MS, type RuntimeCounts, type RuntimeSettings } from '../coordinator/coordinator-runtime';
+import { emptyCounts, RESTART_REBIND_MS, type RuntimeCounts, type RuntimeSettings } from '../coordinator/coordinator-runtime';
 import { DownWaiters } from '../coordinator/down-waiters';
-import { admissionLimits, checkNonNegative, rpcDelay, shutdownTiming } from '../coordinator/fault-options';
+import { admissionLimits, checkNonNegative, httpStatusFault, rpcDelay, shutdownTiming } from '../coordinator/fault-options';
 import { type EncodedBatch, SimSqlError } from '../engine/types';
 import type { EngineAccess } from '../engine-access';
 import type { EngineGateway } from '../engine-gateway';
-import type { AdmissionOptions, RpcDelayOptions, ShutdownOptions, SimCoordinator } from '../types';
+import type { AdmissionOptions, HttpStatusFaultOptions, RpcDelayOptions, ShutdownOptions, SimCoordinator } from '../types';
 import { packBatch } from './batch-packing';
 import { trackChild } from './child-registry';
 import type { ControlCommand, FromChild, ToChild } from './ipc-messages';
@@ -39,6 +39,7 @@ export class ProcessCoordinator implements SimCoordinator {
   readonly index: number;
   readonly host: string;
   #port: number;
+  #httpPort: number;
   readonly #settings: RuntimeSettings;
   readonly #gateway: EngineGateway;
   readonly #engine: EngineAccess;
@@ -46,7 +47,7 @@ export class ProcessCoordinator implements SimCoordinator {
   readonly #down = new DownWaiters();
   #child: ChildProcess | undefined;
   #up = false;
-  #counts: RuntimeCounts = { openSessions: 0, openOperations: 0, connections: 0 };
+  #counts: RuntimeCounts = emptyCounts();
   #nextId = 1;
   readonly #acks = new Map<number, { resolve: (c: RuntimeCounts | undefined) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   #forgetting: Promise<void> = Promise.resolve();
@@ -55,6 +56,7 @@ export class ProcessCoordinator implements SimCoordinator {
     this.index = settings.index;
     this.host = settings.host;
     this.#port = settings.port;
+    this.#httpPort = settings.httpPort;
     this.#settings = settings;
     this.#gateway = gateway;
     this.#engine = gateway.accessFor(settings.index);
@@ -69,6 +71,14 @@ export class ProcessCoordinator implements SimCoordinator {
     return `${this.host}:${this.#port}`;
   }
 
+  get httpPort(): number {
+    return this.#httpPort;
+  }
+
+  get httpAddress(): string {
+    return `${this.host}:${this.#httpPort}`;
+  }
+
   get up(): boolean {
     return this.#up;
   }
@@ -78,7 +88,7 @@ export class ProcessCoordinator implements SimCoordinator {
   }
 
   counts(): RuntimeCounts {
-    return this.#up ? this.#counts : { openSessions: 0, openOperations: 0, connections: 0 };
+    return this.#up ? this.#counts : emptyCounts();
   }
 
   /** Forks the child and waits until it listens (with `restart`, retrying a port still held for a moment). */
@@ -88,10 +98,10 @@ export class ProcessCoordinator implements SimCoordinator {
     const child = fork(file, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     trackChild(child);
     this.#child = child;
-    this.#counts = { openSessions: 0, openOperations: 0, connections: 0 };
+    this.#counts = emptyCounts();
     child.on('message', (msg: FromChild) => this.#onMessage(child, msg));
     child.once('exit', (code, signal) => this.#onExit(child, code, signal));
-    const ready = new Promise<number>((resolve, reject) => {
+    const ready = new Promise<{ port: number; httpPort: number }>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new ClosedError(`simulated coordinator ${this.index} did not start within ${this.#startTimeoutMs} ms`));
@@ -101,7 +111,7 @@ export class ProcessCoordinator implements SimCoordinator {
           clearTimeout(timer);
           child.off('message', onMessage);
           child.off('exit', onExit);
-          if (msg.type === 'ready') resolve(msg.port);
+          if (msg.type === 'ready') resolve({ port: msg.port, httpPort: msg.httpPort });
           else reject(new ClosedError(`simulated coordinator ${this.index} could not listen on ${this.host}:${this.#port}: ${msg.message}`));
         }
       };
@@ -112,10 +122,12 @@ export class ProcessCoordinator implements SimCoordinator {
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-    this.#send(child, { type: 'init', settings: { ...this.#settings, port: this.#port }, defaultQueryOptions: { ...this.#engine.defaultQueryOptions }, retryBusyMs: restart ? RESTART_REBIND_MS : 0 });
-    this.#port = await ready;
+    this.#send(child, { type: 'init', settings: { ...this.#settings, port: this.#port, httpPort: this.#httpPort }, defaultQueryOptions: { ...this.#engine.defaultQueryOptions }, retryBusyMs: restart ? RESTART_REBIND_MS : 0 });
+    const ports = await ready;
+    this.#port = ports.port;
+    this.#httpPort = ports.httpPort;
     this.#up = true;
-    debug('coordinator %d listening on %s (pid %d)', this.index, this.address, child.pid);
+    debug('coordinator %d listening on %s, HTTP %s (pid %d)', this.index, this.address, this.httpAddress, child.pid);
   }
 
   #send(child: ChildProcess, msg: ToChild): void {
@@ -242,6 +254,11 @@ export class ProcessCoordinator implements SimCoordinator {
 
   async setAdmission(options: AdmissionOptions | null): Promise<void> {
     await this.#control({ op: 'setAdmission', limits: admissionLimits(options) });
+  }
+
+  async injectHttpStatus(options: HttpStatusFaultOptions): Promise<void> {
+    const f = httpStatusFault(options);
+    await this.#control({ op: 'injectHttpStatus', status: f.status, count: f.count, retryAfterS: f.retryAfterS });
   }
 
   /** Asks the child for its current counts. */

@@ -1,7 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { TBinaryProtocol, TBufferedTransport, TFramedTransport } from 'thrift';
-import { ClientSocket, type RequestHost } from './client-socket';
+import { ClientSocket, type ServedSocket } from './client-socket';
+import type { HttpAuthority } from './http-authority';
+import { HttpClientSocket, type HttpRequestHost, type StatusFault } from './http-client-socket';
 
 /** The generated Processor's shape: reads one request, writes one reply and flushes it. */
 export interface RequestProcessor {
@@ -13,21 +15,25 @@ export type RpcDelay = number | { method?: string; ms: number };
 
 
 /**
- * The listening socket of one simulated coordinator and the faults that act on
- * connections: hang/resume, reset on kill, idle cuts, refused connects, per-RPC
- * delays and replies cut in the middle. It knows nothing of HS2: each request goes to
+ * One listening port of a simulated coordinator — binary HS2 (NOSASL or SASL PLAIN)
+ * or HS2 over HTTP — and the faults that act on its connections: hang/resume, reset on
+ * kill, idle cuts, refused connects, per-RPC delays, replies cut in the middle, and
+ * (HTTP) status answers from a proxy. It knows nothing of HS2: each request goes to
  * the Processor the factory builds for its connection.
  *
  * @internal
  */
-export class CoordinatorServer implements RequestHost {
+export class CoordinatorServer implements HttpRequestHost {
   readonly host: string;
   #port: number;
+  readonly #kind: 'binary' | 'http';
   readonly #users: ReadonlyMap<string, string> | undefined;
-  readonly #processorFor: (socket: ClientSocket) => RequestProcessor;
-  readonly #onClosed: (socket: ClientSocket) => void;
-  readonly #sockets = new Set<ClientSocket>();
-  readonly #processors = new WeakMap<ClientSocket, RequestProcessor>();
+  readonly #authority: HttpAuthority | undefined;
+  readonly #processorFor: (socket: ServedSocket) => RequestProcessor;
+  readonly #onClosed: (socket: ServedSocket) => void;
+  readonly #sockets = new Set<ServedSocket>();
+  readonly #processors = new WeakMap<ServedSocket, RequestProcessor>();
+  #statusFault: (StatusFault & { remaining: number }) | undefined;
   #server: Server | undefined;
   #stopped = false;
   #hung = false;
@@ -40,13 +46,19 @@ export class CoordinatorServer implements RequestHost {
   constructor(options: {
     host: string;
     port: number;
+    /** `'binary'` (SASL PLAIN when `users` is set) or `'http'` (authenticated by `authority`). Default `'binary'`. */
+    kind?: 'binary' | 'http';
     users: ReadonlyMap<string, string> | undefined;
-    processorFor: (socket: ClientSocket) => RequestProcessor;
-    onClosed: (socket: ClientSocket) => void;
+    authority?: HttpAuthority;
+    processorFor: (socket: ServedSocket) => RequestProcessor;
+    onClosed: (socket: ServedSocket) => void;
   }) {
     this.host = options.host;
     this.#port = options.port;
+    this.#kind = options.kind ?? 'binary';
     this.#users = options.users;
+    this.#authority = options.authority;
+    if (this.#kind === 'http' && this.#authority === undefined) throw new Error('an HTTP front end needs an HttpAuthority');
     this.#processorFor = options.processorFor;
     this.#onClosed = options.onClosed;
   }
@@ -100,12 +112,29 @@ export class CoordinatorServer implements RequestHost {
       raw.resetAndDestroy();
       return;
     }
-    const socket = new ClientSocket(raw, this, this.#users, this.#hung);
+    const socket: ServedSocket = this.#kind === 'http' ? new HttpClientSocket(raw, this, this.#hung) : new ClientSocket(raw, this, this.#users, this.#hung);
     this.#sockets.add(socket);
     this.#processors.set(socket, this.#processorFor(socket));
   }
 
-  handle(message: Buffer, _method: string, socket: ClientSocket): Promise<Buffer> {
+  /** Authentication of the HTTP port. */
+  get authority(): HttpAuthority {
+    return this.#authority!;
+  }
+
+  takeStatusFault(): StatusFault | undefined {
+    const f = this.#statusFault;
+    if (f === undefined) return undefined;
+    if (--f.remaining <= 0) this.#statusFault = undefined;
+    return { status: f.status, retryAfterS: f.retryAfterS };
+  }
+
+  /** HTTP: the next `count` requests are answered `status` (with `Retry-After` when given) and not served; `count` 0 clears. */
+  injectHttpStatus(status: number, count: number, retryAfterS: number | undefined): void {
+    this.#statusFault = count > 0 ? { status, retryAfterS, remaining: count } : undefined;
+  }
+
+  handle(message: Buffer, _method: string, socket: ServedSocket): Promise<Buffer> {
     // A request read before the client went away is still served (its reply is then
     // dropped), as impalad does; one read before the coordinator died is not.
     const processor = this.#processors.get(socket);
@@ -130,7 +159,7 @@ export class CoordinatorServer implements RequestHost {
     return true;
   }
 
-  closed(socket: ClientSocket): void {
+  closed(socket: ServedSocket): void {
     this.#sockets.delete(socket);
     this.#onClosed(socket);
   }
@@ -195,7 +224,7 @@ export class CoordinatorServer implements RequestHost {
     return this.#stop((s) => s.end(true));
   }
 
-  async #stop(closeSocket: (s: ClientSocket) => void): Promise<void> {
+  async #stop(closeSocket: (s: ServedSocket) => void): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#idleTimer);
     this.#idleTimer = undefined;
