@@ -4,6 +4,8 @@ import createDebug from 'debug';
 import { ArgumentError, ClosedError, ConfigError, ErrorCode } from '../errors';
 import { publish, type ClientEventName, type ClientEvents } from '../events';
 import type { ResolvedOptions } from '../connection-string/options';
+import { Secret } from '../connection-string/secret';
+import { AuthCookieStore } from '../connection/cookie-jar';
 import { Cluster } from '../pool/cluster';
 import type { CoordinatorPoolOptions, CoordinatorStats, EventSink } from '../pool/coordinator-pool';
 import type { CoordinatorSessionOptions } from '../protocol/hs2/coordinator-session';
@@ -51,11 +53,11 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   constructor(options: ResolvedOptions) {
     super();
     this.options = options;
-    if (options.protocol !== 'hs2') {
-      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${options.protocol}' is not supported yet; use 'hs2' (binary HS2, port 21050)`, 'protocol');
+    if (options.protocol !== 'hs2' && options.protocol !== 'hs2-http') {
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${options.protocol}' is not supported yet; use 'hs2' (binary HS2, port 21050) or 'hs2-http' (HS2 over HTTP, port 28000)`, 'protocol');
     }
     if (options.auth === 'gssapi') {
-      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `auth 'gssapi' (Kerberos) is not supported yet; supported: 'nosasl', 'plain', 'ldap'`, 'auth');
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `auth 'gssapi' (Kerberos) is not supported yet; supported: 'nosasl', 'plain', 'ldap', 'jwt' (hs2-http)`, 'auth');
     }
     const random = Math.random;
     const emit: EventSink = (name, payload) => {
@@ -244,12 +246,22 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
 /** Turns the client options into what each pooled session is opened with. */
 function sessionOptions(o: ResolvedOptions): Omit<CoordinatorSessionOptions, 'host' | 'port'> {
   const password = o.password?.reveal() ?? '';
+  const http = o.protocol === 'hs2-http';
   const auth: CoordinatorSessionOptions['auth'] =
-    o.auth === 'nosasl' ? { mechanism: 'NOSASL' } : { mechanism: 'PLAIN', username: o.user ?? 'anonymous', password: o.auth === 'plain' ? '' : password };
+    o.auth === 'nosasl'
+      ? { mechanism: 'NOSASL' }
+      : o.auth === 'jwt'
+        ? { mechanism: 'JWT', token: o.token instanceof Secret ? o.token.reveal() : o.token! }
+        : { mechanism: 'PLAIN', username: o.user ?? 'anonymous', password: o.auth === 'plain' ? '' : password };
   const queryOptions: Record<string, string> = { ...o.queryOptions };
   if (o.applicationName !== undefined) queryOptions.CLIENT_IDENTIFIER = o.applicationName;
+  // Over HTTP impersonation is the ?doAs= parameter; Impala refuses both at once.
+  if (o.doAs !== undefined && !http) queryOptions['impala.doas.user'] = o.doAs;
   return {
     auth,
+    transport: http ? 'http' : 'binary',
+    // One auth-cookie store per client: every pooled connection to a coordinator reuses its cookie.
+    ...(http ? { http: { path: o.httpPath, headers: o.httpHeaders, cookieStore: new AuthCookieStore(), ...(o.doAs !== undefined ? { doAs: o.doAs } : {}) } } : {}),
     ...(o.tls
       ? { tls: { rejectUnauthorized: o.tlsRejectUnauthorized, ...(o.tlsCa ? { ca: fs.readFileSync(o.tlsCa) } : {}), ...(o.tlsServername ? { servername: o.tlsServername } : {}) } }
       : {}),

@@ -1,3 +1,4 @@
+import type { BearerTokenProvider } from '../connection/http-auth';
 import type { Secret } from './secret';
 
 /** Wire protocol: HS2 over binary TCP, HS2 over HTTP, or the legacy Beeswax protocol. */
@@ -9,8 +10,9 @@ export type Protocol = 'hs2' | 'hs2-http' | 'beeswax';
  * - `plain`: SASL PLAIN with a user name and an empty password.
  * - `ldap`: SASL PLAIN with user and password (HTTP Basic over hs2-http).
  * - `gssapi`: Kerberos. Parsed and validated; `createClient` does not support it yet.
+ * - `jwt`: `Authorization: Bearer <token>` (HS2 over HTTP only; Impala with JWT or OAuth).
  */
-export type AuthMechanism = 'nosasl' | 'plain' | 'ldap' | 'gssapi';
+export type AuthMechanism = 'nosasl' | 'plain' | 'ldap' | 'gssapi' | 'jwt';
 
 /** Coordinator selection policy. */
 export type BalancePolicy = 'leastconn' | 'p2c' | 'roundrobin' | 'random' | 'affinity';
@@ -59,6 +61,14 @@ export interface ClientOptions {
   user?: string;
   /** Password; stored as a {@link Secret}. @default undefined */
   password?: string | Secret;
+  /**
+   * Bearer token (a JWT) for `auth: 'jwt'`; stored as a {@link Secret}. In an options
+   * object it may also be a function `({ address, refresh }) => token` that is asked for a
+   * fresh token after a 401. @default undefined
+   */
+  token?: string | Secret | BearerTokenProvider;
+  /** Run statements as this user (impersonation). @default undefined */
+  doAs?: string;
   /** Kerberos service name (first part of the server principal). @default 'impala' */
   kerberosServiceName?: string;
   /** Kerberos host (`_HOST` = each coordinator's own host). @default undefined (each coordinator's host) */
@@ -73,6 +83,8 @@ export interface ClientOptions {
   tlsServername?: string;
   /** Verify the server certificate. @default true */
   tlsRejectUnauthorized?: boolean;
+  /** Extra HTTP headers sent with every request over `hs2-http` (not in URLs; values never printed). @default {} */
+  httpHeaders?: Readonly<Record<string, string>>;
   /** Bound on TCP connect + TLS + SASL, in ms. @default 10000 */
   connectTimeoutMs?: Duration;
   /** Bound on one RPC, in ms. @default 60000 */
@@ -160,6 +172,10 @@ export interface ResolvedOptions {
   readonly user: string | undefined;
   /** Password; prints as `***`. Default undefined. */
   readonly password: Secret | undefined;
+  /** Bearer token for `jwt` (prints as `***`), or a function that supplies one. Default undefined. */
+  readonly token: Secret | BearerTokenProvider | undefined;
+  /** Impersonated user (`?doAs=` over HTTP, `impala.doas.user` over binary). Default undefined. */
+  readonly doAs: string | undefined;
   /** Kerberos service name. Default `'impala'`. */
   readonly kerberosServiceName: string;
   /** Kerberos host; `'_HOST'` or undefined mean each coordinator's own host. Default undefined. */
@@ -174,6 +190,8 @@ export interface ResolvedOptions {
   readonly tlsServername: string | undefined;
   /** Verify the server certificate. Default `true`. */
   readonly tlsRejectUnauthorized: boolean;
+  /** Extra HTTP headers (hs2-http). Frozen. Default `{}`. */
+  readonly httpHeaders: Readonly<Record<string, string>>;
   /** TCP + TLS + SASL bound, ms. Default 10000. */
   readonly connectTimeoutMs: number;
   /** One RPC's bound, ms. Default 60000. */

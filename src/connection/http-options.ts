@@ -63,6 +63,20 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FORBIDDEN = new Set(['content-length', 'transfer-encoding', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-connection']);
 
 /**
+ * Why a custom header cannot be sent, or undefined when it can. The value is never
+ * part of the reason (it may be a credential).
+ */
+export function httpHeaderProblem(name: string, value: unknown): string | undefined {
+  const lower = name.toLowerCase();
+  if (!TOKEN.test(name)) return `${JSON.stringify(name)} is not a valid header name`;
+  if (FORBIDDEN.has(lower)) return `'${name}' is set by the channel itself and cannot be overridden`;
+  if (lower === 'authorization') return "'Authorization' comes from auth (Basic with PLAIN/ldap, Bearer with JWT) or http.authenticator";
+  if (lower === 'cookie') return "'Cookie' is managed by the channel (auth and load-balancer cookies)";
+  if (typeof value !== 'string' || /[\r\n\u0000]/.test(value)) return `the value of '${name}' must be a string without line breaks`;
+  return undefined;
+}
+
+/**
  * Checks the HTTP settings and applies defaults.
  *
  * @throws {@link ArgumentError} naming the field and what is accepted.
@@ -83,12 +97,8 @@ export function resolveHttpOptions(http: HttpTransportOptions | undefined, auth:
   const names = new Set<string>();
   for (const [name, value] of Object.entries(o.headers ?? {})) {
     const lower = name.toLowerCase();
-    if (!TOKEN.test(name)) throw new ArgumentError(`http.headers: ${JSON.stringify(name)} is not a valid header name`);
-    if (FORBIDDEN.has(lower)) throw new ArgumentError(`http.headers: '${name}' is set by the channel itself and cannot be overridden`);
-    if (lower === 'authorization') throw new ArgumentError("http.headers: 'Authorization' comes from auth (Basic with PLAIN, Bearer with JWT) or http.authenticator");
-    if (lower === 'cookie') throw new ArgumentError("http.headers: 'Cookie' is managed by the channel (auth and load-balancer cookies)");
-    // The value may be a credential: never echo it.
-    if (typeof value !== 'string' || /[\r\n\u0000]/.test(value)) throw new ArgumentError(`http.headers: the value of '${name}' must be a string without line breaks`);
+    const problem = httpHeaderProblem(name, value);
+    if (problem !== undefined) throw new ArgumentError(`http.headers: ${problem}`);
     if (names.has(lower)) throw new ArgumentError(`http.headers: '${name}' is given twice`);
     names.add(lower);
     lines.push(`${name}: ${value}\r\n`);

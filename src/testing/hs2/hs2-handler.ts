@@ -44,11 +44,18 @@ export class Hs2Handler {
       const protocol = Math.min(req.client_protocol ?? V6, V6);
       const defaults = svc.engine.defaultQueryOptions;
       let database = 'default';
+      let delegate = this.#caller.doAs;
       const options: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.configuration ?? {})) {
         const lower = key.toLowerCase();
         if (lower === 'use:database') {
           if (value !== '') database = value.toLowerCase();
+          continue;
+        }
+        if (lower === 'impala.doas.user') {
+          if (this.#caller.doAs !== undefined) throw new StatusFailure("Cannot set 'impala.doas.user' configuration property when 'doAs' query parameter is set.\n");
+          if (value === '') throw new StatusFailure('Unable to delegate using empty doAs username.\n');
+          delegate = value;
           continue;
         }
         // Hive JDBC's `set:hiveconf:` prefix is stripped; hivevars and other keys that are
@@ -57,8 +64,10 @@ export class Hs2Handler {
         if (Object.hasOwn(defaults, name) && value !== '') options[name] = value;
       }
       // Thrift reads an unset username as null.
-      const user = this.#caller.user ?? (typeof req.username === 'string' && req.username !== '' ? req.username : 'anonymous');
-      const session = svc.sessions.open(this.#caller.id, protocol, { database, options, user });
+      const connected = this.#caller.user ?? (typeof req.username === 'string' && req.username !== '' ? req.username : 'anonymous');
+      // The simulator lets every user delegate (Impala needs --authorized_proxy_user_config).
+      const session = svc.sessions.open(this.#caller.id, protocol, { database, options, user: delegate ?? connected });
+      session.connectedUser = connected;
       svc.changed();
       const { host, port } = svc.settings;
       return new T.TOpenSessionResp({
@@ -277,8 +286,8 @@ export class Hs2Handler {
   #session(handle: T.TSessionHandle | undefined): SimSession {
     const session = this.#service.sessions.resolve(handle, this.#caller.id);
     const user = this.#caller.user;
-    if (user !== undefined && user !== session.state.user) {
-      throw new StatusFailure(`The user authorized on the connection '${user}' does not match the session username '${session.state.user}'\n`);
+    if (user !== undefined && user !== session.connectedUser) {
+      throw new StatusFailure(`The user authorized on the connection '${user}' does not match the session username '${session.connectedUser}'\n`);
     }
     return session;
   }

@@ -16,6 +16,11 @@ export class SimSession {
   readonly protocol: number;
   /** Database, options and user; SET and USE change it when they finish. */
   readonly state: SessionState;
+  /**
+   * The user authenticated on the connection that opened it; differs from `state.user`
+   * under impersonation (`doAs`). Later calls must come from the same user.
+   */
+  connectedUser: string;
   /** Ids of connections that used the session; it lives on without them for a while. */
   readonly connections = new Set<number>();
   /** Keys of its registered operations. */
@@ -29,6 +34,7 @@ export class SimSession {
     this.key = guidKey(this.guid);
     this.protocol = protocol;
     this.state = state;
+    this.connectedUser = state.user;
   }
 }
 

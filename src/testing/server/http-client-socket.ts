@@ -44,8 +44,10 @@ export class HttpClientSocket implements ServedSocket {
   /** Process-unique id; sessions link to it. (Above the binary ids so both never collide.) */
   readonly id = nextHttpSocketId++;
   readonly socket: Socket;
-  /** The user of the request being served (authenticated, or its `doAs`). */
+  /** The user the request being served authenticated as (undefined without auth). */
   user: string | undefined;
+  /** The `?doAs=` user of the request being served. */
+  doAs: string | undefined;
   lastActivityAt = performance.now();
   readonly #host: HttpRequestHost;
   readonly #parser = new HttpRequestParser(MAX_REQUEST_BYTES);
@@ -154,7 +156,8 @@ export class HttpClientSocket implements ServedSocket {
       return;
     }
     const doAs = req.query.get('doAs');
-    this.user = doAs !== null && doAs !== '' ? doAs : auth.user;
+    this.user = auth.user;
+    this.doAs = doAs !== null && doAs !== '' ? doAs : undefined;
     let method: string;
     try {
       const next = nextRequest(req.body);
