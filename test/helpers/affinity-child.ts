@@ -3,8 +3,8 @@
 import { createClient } from '../../src';
 
 async function main(): Promise<void> {
-  const [coordinators, keysArg] = process.argv.slice(2);
-  const impala = createClient({ coordinators: coordinators!.split(','), balance: 'affinity' });
+  const [coordinators, keysArg, protocol] = process.argv.slice(2);
+  const impala = createClient({ coordinators: coordinators!.split(','), balance: 'affinity', protocol: protocol === 'hs2-http' ? 'hs2-http' : 'hs2' });
   const out: Record<string, string> = {};
   for (const key of keysArg!.split(',')) out[key] = (await impala.query('SELECT 1', { affinity: key })).coordinator;
   await impala.close();

@@ -1,4 +1,4 @@
-import { createClient, type ClientOptions, type ImpalaClient } from '../../src';
+import { createClient, type ClientOptions, type ImpalaClient, type Protocol } from '../../src';
 import { startCluster } from '../../src/testing';
 import type { SimCluster, SimClusterOptions } from '../../src/testing/types';
 
@@ -16,10 +16,33 @@ export const FAST: ClientOptions = {
   retryMaxDelayMs: 100,
 };
 
+/** The wires the pool acceptance tests run over: binary HS2 and HS2 over HTTP. */
+export type Transport = 'binary' | 'http';
+export const TRANSPORTS: readonly Transport[] = ['binary', 'http'];
+
 /** A cluster and clients that are all stopped after the test. */
 export class PoolFixture {
   cluster!: SimCluster;
   readonly clients: ImpalaClient[] = [];
+
+  /** @param transport which port of each simulated coordinator the clients use. */
+  constructor(readonly transport: Transport = 'binary') {}
+
+  /** The client protocol for this transport. */
+  get protocol(): Protocol {
+    return this.transport === 'http' ? 'hs2-http' : 'hs2';
+  }
+
+  /** The address a client uses for a coordinator (its binary or its HTTP port), by index or by itself. */
+  addr(c: number | { index: number }): string {
+    const co = this.cluster.coordinators[typeof c === 'number' ? c : c.index]!;
+    return this.transport === 'http' ? co.httpAddress : co.address;
+  }
+
+  /** Every coordinator's client address, in order. */
+  get addresses(): string[] {
+    return this.cluster.coordinators.map((c) => this.addr(c));
+  }
 
   async start(options: SimClusterOptions = {}): Promise<SimCluster> {
     this.cluster = await startCluster({ coordinators: 3, ...options });
@@ -27,7 +50,7 @@ export class PoolFixture {
   }
 
   client(options: ClientOptions = {}): ImpalaClient {
-    const c = createClient({ coordinators: this.cluster.coordinators.map((x) => x.address), ...FAST, ...options });
+    const c = createClient({ coordinators: this.addresses, protocol: this.protocol, ...FAST, ...options });
     this.clients.push(c);
     return c;
   }

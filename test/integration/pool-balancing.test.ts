@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { PoolFixture, loadLoop } from '../helpers/pool-fixtures';
+import { PoolFixture, TRANSPORTS, loadLoop } from '../helpers/pool-fixtures';
 
-describe('pool: balancing across coordinators (simulator)', function () {
+for (const transport of TRANSPORTS) describe(`pool: balancing across coordinators (simulator, ${transport})`, function () {
   this.timeout(30_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(transport);
   beforeEach(() => fx.start());
   afterEach(() => fx.stop());
 
@@ -27,8 +27,8 @@ describe('pool: balancing across coordinators (simulator)', function () {
       per.set(r.coordinator, (per.get(r.coordinator) ?? 0) + 1);
     });
     assert.deepEqual(errors, []);
-    const slowCount = per.get(slow.address) ?? 0;
-    const fast = fx.cluster.coordinators.slice(0, 2).map((c) => per.get(c.address) ?? 0);
+    const slowCount = per.get(fx.addr(slow)) ?? 0;
+    const fast = fx.cluster.coordinators.slice(0, 2).map((c) => per.get(fx.addr(c)) ?? 0);
     assert.ok(slowCount < Math.min(...fast) * 0.6, `slow ${slowCount} vs fast ${fast.join('/')}`);
     assert.ok(slowCount > 0, 'the slow coordinator still gets some traffic');
   });

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import type { CoordinatorDownEvent, CoordinatorUpEvent } from '../../src';
-import { PoolFixture, loadLoop, waitFor } from '../helpers/pool-fixtures';
+import { PoolFixture, TRANSPORTS, loadLoop, waitFor } from '../helpers/pool-fixtures';
 
-describe('pool: coordinator failures (simulator)', function () {
+for (const transport of TRANSPORTS) describe(`pool: coordinator failures (simulator, ${transport})`, function () {
   this.timeout(60_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(transport);
   beforeEach(() => fx.start());
   afterEach(() => fx.stop());
 
@@ -28,20 +28,20 @@ describe('pool: coordinator failures (simulator)', function () {
     const load = await loadLoop(8, 10_000, async (w, i) => {
       const r = await impala.query('SELECT count(*) AS n FROM range(?) t', { params: [1000 + ((w * 31 + i) % 500)] });
       served.set(r.coordinator, (served.get(r.coordinator) ?? 0) + 1);
-      if (restartedAt && r.coordinator === victim.address) servedAfterRestart++;
+      if (restartedAt && r.coordinator === fx.addr(victim)) servedAfterRestart++;
     });
     await chaos;
     assert.deepEqual(load.errors.map((e) => e.message), []);
     assert.ok(load.ok > 100, `only ${load.ok} queries ran`);
-    const victimDowns = downs.filter((d) => d.coordinator === victim.address);
+    const victimDowns = downs.filter((d) => d.coordinator === fx.addr(victim));
     assert.equal(victimDowns.length, 1, `coordinatorDown events: ${downs.map((d) => d.coordinator).join(', ')}`);
     assert.equal(victimDowns[0]!.previous, 'up', 'marked down straight from up, on its first failure');
-    const up = ups.find((u) => u.coordinator === victim.address);
+    const up = ups.find((u) => u.coordinator === fx.addr(victim));
     assert.ok(up, 'coordinatorUp after restart');
     assert.ok(up.time.getTime() - restartedAt < 3000, `back ${up.time.getTime() - restartedAt} ms after restart`);
     assert.ok(up.weight < 1, `slow start weight at coming back: ${up.weight}`);
     assert.ok(servedAfterRestart > 0, 'the restarted coordinator serves again');
-    for (const c of fx.cluster.coordinators) assert.ok((served.get(c.address) ?? 0) > 0, `${c.address} served nothing`);
+    for (const c of fx.cluster.coordinators) assert.ok((served.get(fx.addr(c)) ?? 0) > 0, `${fx.addr(c)} served nothing`);
   });
 
   it('hang one of 3: read-only callers see no error, latency is bounded by the timeouts, and it is marked down', async () => {
@@ -56,7 +56,7 @@ describe('pool: coordinator failures (simulator)', function () {
     const worst = Math.max(...load.latencies);
     // One timed-out attempt (≤ rpcTimeoutMs) plus a retry elsewhere; two at most when a validation ping hit the hang first.
     assert.ok(worst < 2 * 800 + 1000, `worst latency ${worst} ms`);
-    assert.ok(downs.includes(victim.address), 'hung coordinator marked down');
+    assert.ok(downs.includes(fx.addr(victim)), 'hung coordinator marked down');
   });
 
   it('graceful shutdown of one: its in-flight queries finish, nothing new is sent there, no caller error', async () => {
@@ -75,8 +75,8 @@ describe('pool: coordinator failures (simulator)', function () {
     const longResults = await Promise.all(long);
     assert.deepEqual(load.errors.map((e) => e.message), []);
     assert.equal(longResults.length, 6);
-    assert.ok(longResults.some((r) => r.coordinator === victim.address), 'some long query ran on the victim and finished');
-    assert.ok(draining.includes(victim.address), 'coordinatorDraining emitted');
+    assert.ok(longResults.some((r) => r.coordinator === fx.addr(victim)), 'some long query ran on the victim and finished');
+    assert.ok(draining.includes(fx.addr(victim)), 'coordinatorDraining emitted');
     const executedOnVictim = fx.cluster.stats()[2]!.executed.slice(executedBefore);
     assert.deepEqual(executedOnVictim.map((e) => e.sql), [], 'nothing new executed on the draining coordinator');
   });

@@ -1,13 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { createClient, type ConnectionValidatedEvent } from '../../src';
-import { FAST, PoolFixture } from '../helpers/pool-fixtures';
+import { FAST, PoolFixture, TRANSPORTS } from '../helpers/pool-fixtures';
 import { haproxyBinary, startHaproxy, type Haproxy } from '../helpers/haproxy';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('pool: idle connections cut by a proxy (simulator)', function () {
+for (const transport of TRANSPORTS) describe(`pool: idle connections cut by a proxy (simulator, ${transport})`, function () {
   this.timeout(30_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(transport);
+  // A binary pooled connection whose socket was cut is reattached (new socket, same HS2
+  // session); an HTTP channel opens its next kept-alive connection by itself, so the
+  // pool's check is an ordinary ping.
+  const validation = transport === 'http' ? 'ping' : 'reattached';
   afterEach(() => fx.stop());
 
   it('dropIdle(500) then a query after 1 s idle: no caller error and no new server session', async () => {
@@ -29,7 +33,7 @@ describe('pool: idle connections cut by a proxy (simulator)', function () {
     assert.equal(second.attempts, 1);
     assert.deepEqual(
       validated.map((v) => v.how),
-      ['reattached'],
+      [validation],
     );
   });
 
@@ -49,8 +53,8 @@ describe('pool: idle connections cut by a proxy (simulator)', function () {
 
     it('the query after 2 s idle succeeds', async () => {
       await fx.start({ coordinators: 1 });
-      proxy = await startHaproxy({ backends: fx.cluster.coordinators.map((c) => c.address), timeoutClient: '1s', balance: 'leastconn' });
-      const impala = createClient({ coordinators: [proxy.address], ...FAST });
+      proxy = await startHaproxy({ backends: fx.addresses, timeoutClient: '1s', balance: 'leastconn', mode: transport === 'http' ? 'http' : 'tcp' });
+      const impala = createClient({ coordinators: [proxy.address], protocol: fx.protocol, ...FAST });
       fx.clients.push(impala);
       const validated: ConnectionValidatedEvent[] = [];
       impala.on('connectionValidated', (e) => validated.push(e));
@@ -61,7 +65,7 @@ describe('pool: idle connections cut by a proxy (simulator)', function () {
       assert.deepEqual(r.rows, [{ three: 3 }]);
       assert.equal(r.attempts, 1);
       assert.equal(r.coordinator, proxy.address);
-      assert.deepEqual(validated.map((v) => v.how), ['reattached'], 'HAProxy had cut the idle socket; the same session was reattached');
+      assert.deepEqual(validated.map((v) => v.how), [validation], 'HAProxy had cut the idle socket; the same session carried on over a new one');
       assert.equal(fx.cluster.stats()[0]!.openSessions, sessions, 'no new HS2 session behind the proxy');
     });
   });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ErrorCode, ImpalaError, NoCoordinatorError, OutcomeUnknownError, createClient } from '../../src';
-import { FAST, PoolFixture, waitFor } from '../helpers/pool-fixtures';
+import { FAST, PoolFixture, TRANSPORTS, waitFor } from '../helpers/pool-fixtures';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -14,9 +14,9 @@ async function rejection(p: Promise<unknown>): Promise<ImpalaError> {
   assert.fail('expected a rejection');
 }
 
-describe('pool: what is never lost or repeated (simulator)', function () {
+for (const transport of TRANSPORTS) describe(`pool: what is never lost or repeated (simulator, ${transport})`, function () {
   this.timeout(30_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(transport);
   afterEach(() => fx.stop());
 
   /**
@@ -59,7 +59,7 @@ describe('pool: what is never lost or repeated (simulator)', function () {
     const sql = 'INSERT INTO marks VALUES (7)';
     const res = await impala.execute(sql, { idempotent: true });
     assert.equal(res.attempts, 2);
-    assert.notEqual(res.coordinator, fx.cluster.coordinators[0]!.address);
+    assert.notEqual(res.coordinator, fx.addr(0));
     await waitFor(() => inserts(sql) === 2, 3000, 'both executions (the first ran before its socket was cut)');
   });
 
@@ -74,7 +74,7 @@ describe('pool: what is never lost or repeated (simulator)', function () {
     assert.ok(elapsed < 3000, `took ${elapsed} ms`);
     assert.ok(err instanceof NoCoordinatorError, `${err.code}: ${err.message}`);
     const last = err;
-    for (const c of fx.cluster.coordinators) assert.ok(err.message.includes(c.address), `message names ${c.address}: ${err.message}`);
+    for (const a of fx.addresses) assert.ok(err.message.includes(a), `message names ${a}: ${err.message}`);
     assert.equal(last!.errors.size, 3);
     for (const e of last!.errors.values()) assert.ok(e instanceof ImpalaError, 'each coordinator has its last error');
     await fx.cluster.coordinators[1]!.restart();
@@ -87,7 +87,7 @@ describe('pool: what is never lost or repeated (simulator)', function () {
       }
     }, 5000, 'the client to work again');
     const r = await impala.query('SELECT 5 AS five');
-    assert.equal(r.coordinator, fx.cluster.coordinators[1]!.address);
+    assert.equal(r.coordinator, fx.addr(1));
   });
 
   it('a lone address (one coordinator or a proxy) is tried even while marked down, so recovery needs no probe', async () => {
@@ -105,9 +105,9 @@ describe('pool: what is never lost or repeated (simulator)', function () {
 
   it('with every coordinator failing, total attempts stay within the retry budget', async () => {
     await fx.start();
-    const addresses = fx.cluster.coordinators.map((c) => c.address);
+    const addresses = fx.addresses;
     for (const c of fx.cluster.coordinators) await c.kill();
-    const impala = createClient({ coordinators: addresses, ...FAST, retries: 5, retryBudgetRatio: 0.2, retryBudgetMinPerSecond: 0.5, healthCheckIntervalMs: 60_000, healthCheckMaxIntervalMs: 60_000 });
+    const impala = createClient({ coordinators: addresses, protocol: fx.protocol, ...FAST, retries: 5, retryBudgetRatio: 0.2, retryBudgetMinPerSecond: 0.5, healthCheckIntervalMs: 60_000, healthCheckMaxIntervalMs: 60_000 });
     fx.clients.push(impala);
     let retries = 0;
     impala.on('retried', () => retries++);

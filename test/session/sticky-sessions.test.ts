@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ErrorCode, ImpalaError, OutcomeUnknownError, SessionLostError, type SessionReopenedEvent } from '../../src';
-import { PoolFixture, waitFor } from '../helpers/pool-fixtures';
+import { PoolFixture, TRANSPORTS, waitFor } from '../helpers/pool-fixtures';
 
 const run = promisify(execFile);
 
@@ -20,9 +20,10 @@ async function failures(rounds: number, round: (i: number) => Promise<void>): Pr
   return failed;
 }
 
-describe('sticky sessions and DDL consistency (simulator)', function () {
+for (const transport of TRANSPORTS) describe(`sticky sessions and DDL consistency (simulator, ${transport})`, function () {
   this.timeout(60_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(transport);
+  const byAddress = (address: string) => fx.cluster.coordinators.find((c) => fx.addr(c) === address)!;
   afterEach(() => fx.stop());
 
   it('with catalogLagMs 2000, CREATE then SELECT fails through plain roundrobin, never through withSession, ddl sync or an affinity key', async () => {
@@ -59,12 +60,12 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
 
   it('an affinity key lands on the same coordinator from two processes; losing one of 3 moves only its keys (about a third of 1000)', async () => {
     await fx.start();
-    const addresses = fx.cluster.coordinators.map((c) => c.address);
+    const addresses = fx.addresses;
     const impala = fx.client({ balance: 'affinity' });
     const sample = Array.from({ length: 40 }, (_, i) => `tenant-${i}`);
     const mine: Record<string, string> = {};
     for (const k of sample) mine[k] = (await impala.query('SELECT 1', { affinity: k })).coordinator;
-    const child = await run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../helpers/affinity-child.ts'), addresses.join(','), sample.join(',')], {
+    const child = await run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../helpers/affinity-child.ts'), addresses.join(','), sample.join(','), fx.protocol], {
       timeout: 30_000,
     });
     assert.deepEqual(JSON.parse(child.stdout), mine);
@@ -80,16 +81,16 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
     const before = await map();
     const lost = fx.cluster.coordinators[1]!;
     await lost.kill();
-    await impala.query('SELECT 1', { affinity: keys[before.indexOf(lost.address)]! }); // meets the dead coordinator, marks it down
+    await impala.query('SELECT 1', { affinity: keys[before.indexOf(fx.addr(lost))]! }); // meets the dead coordinator, marks it down
     await waitFor(() => impala.stats().coordinators[1]!.state === 'down', 5000, 'coordinator marked down');
     const after = await map();
     let moved = 0;
     for (let i = 0; i < keys.length; i++) {
       if (before[i] === after[i]) continue;
       moved++;
-      assert.equal(before[i], lost.address, `${keys[i]} moved from a live coordinator`);
+      assert.equal(before[i], fx.addr(lost), `${keys[i]} moved from a live coordinator`);
     }
-    assert.equal(moved, before.filter((c) => c === lost.address).length);
+    assert.equal(moved, before.filter((c) => c === fx.addr(lost)).length);
     assert.ok(moved > 250 && moved < 420, `moved ${moved} of 1000`);
   });
 
@@ -121,7 +122,7 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
       const impala = fx.client();
       const s = await impala.session({ affinity: 'k1' });
       await s.execute('SET MEM_LIMIT=2g');
-      await fx.cluster.coordinators.find((c) => c.address === s.coordinator)!.kill();
+      await byAddress(s.coordinator).kill();
       const err = await s.query('SELECT 1').then(() => undefined, (e: unknown) => e);
       assert.ok(err instanceof SessionLostError, String(err));
       assert.equal(err.code, ErrorCode.SESSION_LOST);
@@ -142,8 +143,8 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
       await s.execute('SET MEM_LIMIT=3g');
       const first = s.coordinator;
       const select = s.query('SELECT sleep(800) AS slept, count(*) AS n FROM audit');
-      await waitFor(() => fx.cluster.stats().some((c) => c.address === first && c.openOperations > 0), 3000, 'the SELECT to start');
-      await fx.cluster.coordinators.find((c) => c.address === first)!.kill();
+      await waitFor(() => fx.cluster.stats().some((c) => fx.addr(c) === first && c.openOperations > 0), 3000, 'the SELECT to start');
+      await byAddress(first).kill();
       const r = await select;
       assert.equal(r.rows[0]!.slept, true);
       assert.notEqual(s.coordinator, first);
@@ -157,8 +158,8 @@ describe('sticky sessions and DDL consistency (simulator)', function () {
       const second = s.coordinator;
       const insertSql = 'INSERT INTO audit SELECT 1 WHERE sleep(800)';
       const insert = s.execute(insertSql).then(() => undefined, (e: unknown) => e);
-      await waitFor(() => fx.cluster.stats().some((c) => c.address === second && c.openOperations > 0), 3000, 'the INSERT to start');
-      await fx.cluster.coordinators.find((c) => c.address === second)!.kill();
+      await waitFor(() => fx.cluster.stats().some((c) => fx.addr(c) === second && c.openOperations > 0), 3000, 'the INSERT to start');
+      await byAddress(second).kill();
       const err = await insert;
       assert.ok(err instanceof OutcomeUnknownError, String(err));
       assert.match(err.message, /may have run/);
