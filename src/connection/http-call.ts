@@ -61,7 +61,8 @@ export function breaksChannel(err: unknown): boolean {
   return typeof err === 'object' && err !== null && BREAKING.has(err);
 }
 
-function breaking<E extends Error>(err: E): E {
+/** Marks an error as one that leaves the channel unusable. @internal */
+export function breaking<E extends Error>(err: E): E {
   BREAKING.add(err);
   return err;
 }

@@ -7,7 +7,7 @@ import type { Channel } from './channel';
 import { CONNECTION_DEFAULTS, formatAddress } from './connection';
 import { AuthCookieStore, CookieJar } from './cookie-jar';
 import { IDEMPOTENT_METHODS, resolveHttpOptions, type ResolvedHttpOptions } from './http-options';
-import { breaksChannel, performCall, type HttpCall, type HttpCallHost } from './http-call';
+import { breaking, breaksChannel, performCall, type HttpCall, type HttpCallHost } from './http-call';
 import { HttpWire } from './http-wire';
 import { connectError, openWire } from './http-open-wire';
 import { encodeCall } from './thrift-codec';
@@ -281,7 +281,8 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
       fresh = await openWire(this.#options, this.address, bound, call.abort.signal, (at) => (this.#lastActivityAt = at));
     } catch (err) {
       if (call.abort.signal.aborted) throw err;
-      throw connectError(err, this.address, call.method);
+      // The coordinator is unreachable now: as on the binary wire, the channel is done.
+      throw breaking(connectError(err, this.address, call.method));
     }
     if (this.#closed || call.done) {
       fresh.destroy();

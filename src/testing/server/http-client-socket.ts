@@ -55,6 +55,7 @@ export class HttpClientSocket implements ServedSocket {
   #held = false;
   #heldWrites: Array<{ data: Buffer; then?: () => void }> = [];
   #closed = false;
+  #ending = false;
   #endAfterReply = false;
 
   constructor(socket: Socket, host: HttpRequestHost, held: boolean) {
@@ -105,13 +106,15 @@ export class HttpClientSocket implements ServedSocket {
       setTimeout(() => this.end(), END_AFTER_REPLY_MS).unref();
       return;
     }
+    // Like a server that closes its socket: a request that arrives now is never read.
+    this.#ending = true;
     this.socket.end();
     this.socket.destroySoon();
     setTimeout(() => this.socket.destroy(), END_AFTER_REPLY_MS).unref();
   }
 
   #pump(): void {
-    if (this.#busy || this.#held || this.#closed) return;
+    if (this.#busy || this.#held || this.#closed || this.#ending) return;
     let step;
     try {
       step = this.#parser.next();
