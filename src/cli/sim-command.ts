@@ -6,15 +6,17 @@ import { type CliIo, EXIT_USAGE } from './cli-io';
 export const SIM_USAGE = `Usage: impala-ha sim [options]
 
 Starts a simulated Impala cluster (HS2 coordinators over one in-memory DuckDB
-database), prints its connection URL and serves until interrupted (Ctrl-C).
+database), prints its connection URLs (binary HS2, then HS2 over HTTP) and serves
+until interrupted (Ctrl-C).
 
 Options:
   --coordinators <n>      number of coordinators (default 3)
   --base-port <port>      coordinator i listens on port+i (default: free ports)
+  --http-base-port <port> coordinator i serves HS2 over HTTP on port+i (default: free ports)
   --host <address>        address to listen on (default 127.0.0.1)
   --catalog-lag-ms <ms>   delay before DDL is visible on other coordinators (default 0)
   --processes             run each coordinator as a child process
-  --users <u:p,...>       require SASL PLAIN with these users and passwords
+  --users <u:p,...>       require SASL PLAIN (HTTP: Basic) with these users and passwords
   -h, --help              show this help`;
 
 class UsageError extends Error {}
@@ -49,6 +51,7 @@ export function parseSimArgs(args: string[]): SimClusterOptions | 'help' {
       options: {
         coordinators: { type: 'string' },
         'base-port': { type: 'string' },
+        'http-base-port': { type: 'string' },
         host: { type: 'string' },
         'catalog-lag-ms': { type: 'string' },
         processes: { type: 'boolean' },
@@ -66,6 +69,8 @@ export function parseSimArgs(args: string[]): SimClusterOptions | 'help' {
   if (coordinators !== undefined) options.coordinators = coordinators;
   const basePort = integer('--base-port', v['base-port'], 1, 65535);
   if (basePort !== undefined) options.basePort = basePort;
+  const httpBasePort = integer('--http-base-port', v['http-base-port'], 1, 65535);
+  if (httpBasePort !== undefined) options.httpBasePort = httpBasePort;
   const lag = integer('--catalog-lag-ms', v['catalog-lag-ms'], 0, 3_600_000);
   if (lag !== undefined) options.catalogLagMs = lag;
   if (v.host !== undefined) options.host = v.host;
@@ -95,7 +100,8 @@ export async function runSim(args: string[], io: CliIo): Promise<number> {
   const cluster = await startCluster(options);
   try {
     io.out(cluster.url);
-    for (const c of cluster.coordinators) io.out(`coordinator ${c.index}: ${c.address}${c.pid === undefined ? '' : ` (pid ${c.pid})`}`);
+    io.out(cluster.urlFor('hs2-http'));
+    for (const c of cluster.coordinators) io.out(`coordinator ${c.index}: ${c.address}, HTTP ${c.httpAddress}${c.pid === undefined ? '' : ` (pid ${c.pid})`}`);
     if (options.users !== undefined) io.out(`SASL PLAIN users: ${Object.keys(options.users).join(', ')}`);
     io.out('Serving; press Ctrl-C to stop.');
     const signal = await io.untilStopped();

@@ -46,6 +46,7 @@ describe('impala-ha sim (command line)', function () {
     await eventually(() => run.lines.some((l) => l.startsWith('Serving')), 'the simulator to start', 20_000);
     const url = run.lines[0]!;
     assert.match(url, /^impala:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/default$/);
+    assert.match(run.lines[1]!, /^impala\+http:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/default$/);
     const coordinatorLines = run.lines.filter((l) => l.startsWith('coordinator '));
     assert.equal(coordinatorLines.length, 3);
     const ports = [...url.matchAll(/:(\d+)/g)].map((m) => Number(m[1]));
