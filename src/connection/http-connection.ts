@@ -98,7 +98,7 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
     validate(options);
     const http = resolveHttpOptions(options.http, options.auth);
     const address = options.label ?? formatAddress(options.host, options.port);
-    const wire = await openWire(options, address, options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs, undefined, () => undefined);
+    const wire = await openWire(options, address, options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs, undefined);
     const conn = new HttpConnection(options, http, address, wire);
     debug('#%d HTTP channel to %s%s (%s auth)', conn.id, address, options.tls ? ' over TLS' : '', http.authenticator?.scheme ?? 'no');
     return conn;
@@ -202,6 +202,7 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
 
   #adopt(wire: HttpWire): void {
     this.#wire = wire;
+    wire.onActivity = (at) => (this.#lastActivityAt = at);
     this.#lastActivityAt = performance.now();
   }
 
@@ -278,7 +279,7 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
     const bound = Math.max(1, Math.min(this.#options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs, remaining));
     let fresh: HttpWire;
     try {
-      fresh = await openWire(this.#options, this.address, bound, call.abort.signal, (at) => (this.#lastActivityAt = at));
+      fresh = await openWire(this.#options, this.address, bound, call.abort.signal);
     } catch (err) {
       if (call.abort.signal.aborted) throw err;
       // The coordinator is unreachable now: as on the binary wire, the channel is done.

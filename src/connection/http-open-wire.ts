@@ -12,13 +12,7 @@ import type { ConnectionOptions } from './types';
  * @throws {@link ConnectError} (refused, timeout, TLS, other), or the signal's reason.
  * @internal
  */
-export async function openWire(
-  options: ConnectionOptions,
-  address: string,
-  boundMs: number,
-  signal: AbortSignal | undefined,
-  onActivity: (at: number) => void,
-): Promise<HttpWire> {
+export async function openWire(options: ConnectionOptions, address: string, boundMs: number, signal: AbortSignal | undefined): Promise<HttpWire> {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new ConnectError(ErrorCode.CONNECT_TIMEOUT, `connecting to ${address} did not complete within ${Math.round(boundMs)} ms`, { coordinator: address })),
@@ -37,7 +31,7 @@ export async function openWire(
       signal: controller.signal,
       coordinator: address,
     });
-    return new HttpWire(socket, HTTP_DEFAULTS.maxHeaderBytes, options.maxMessageBytes ?? CONNECTION_DEFAULTS.maxMessageBytes, onActivity);
+    return new HttpWire(socket, HTTP_DEFAULTS.maxHeaderBytes, options.maxMessageBytes ?? CONNECTION_DEFAULTS.maxMessageBytes);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);

@@ -45,8 +45,9 @@ export class HttpWire {
   completed = 0;
   /** `performance.now()` of the last byte sent or received. */
   lastActivityAt = performance.now();
+  /** Told the time of every byte sent or received (the owning channel's activity clock). */
+  onActivity: (at: number) => void = () => undefined;
   readonly #parser: HttpResponseParser;
-  readonly #onActivity: (at: number) => void;
   #pending: Pending | undefined;
   #ended = false;
   #closed = false;
@@ -54,10 +55,9 @@ export class HttpWire {
   #error: Error | undefined;
   readonly #closedPromise: Promise<void>;
 
-  constructor(socket: Socket, maxHeaderBytes: number, maxBodyBytes: number, onActivity: (at: number) => void) {
+  constructor(socket: Socket, maxHeaderBytes: number, maxBodyBytes: number) {
     this.socket = socket;
     this.#parser = new HttpResponseParser(maxHeaderBytes, maxBodyBytes);
-    this.#onActivity = onActivity;
     this.#closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#onEnd());
@@ -122,7 +122,7 @@ export class HttpWire {
 
   #touch(): void {
     this.lastActivityAt = performance.now();
-    this.#onActivity(this.lastActivityAt);
+    this.onActivity(this.lastActivityAt);
   }
 
   #onData(chunk: Buffer): void {

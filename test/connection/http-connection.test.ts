@@ -45,11 +45,15 @@ describe('HttpConnection (HS2 over HTTP)', () => {
   it('sends each call as a POST on one kept-alive connection, with path, doAs, tracing and custom headers', async () => {
     await serve((_req, reply) => reply.thrift(pong()));
     const conn = await open({ http: { path: '/gateway/impala', doAs: 'bob smith', headers: { 'X-Gateway': 'g1' } } });
+    const openedAt = conn.lastActivityAt;
+    await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 3; i++) {
       const r = await conn.call('PingImpalaHS2Service', pingReq(), I.TPingImpalaHS2ServiceResp, { trace: { sessionId: '0101010101010101:0101010101010101', queryId: 'ab:cd' } });
       assert.equal(r.version, '4.5.0');
     }
     assert.equal(server!.connections(), 1, 'one TCP connection for three calls');
+    assert.ok(conn.lastActivityAt > openedAt, 'traffic moves lastActivityAt');
+    assert.equal(conn.pendingCalls, 0);
     const req = server!.requests[2]!;
     assert.equal(req.method, 'POST');
     assert.equal(req.target, '/gateway/impala?doAs=bob%20smith');
