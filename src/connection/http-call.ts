@@ -28,8 +28,12 @@ export interface HttpCall {
   readonly trace: { sessionId?: string | undefined; queryId?: string | undefined } | undefined;
   readonly overrunMs: number | undefined;
   readonly onOverrun: (() => void) | undefined;
-  /** Aborted when the call times out or the channel closes: stops connects and waits. */
-  readonly abort: AbortController;
+  /**
+   * Why the call was ended from outside (its timeout, the channel closing); made on
+   * demand with {@link abortSignal}, which stops connects and waits.
+   */
+  abortReason: Error | undefined;
+  abortController: AbortController | undefined;
   timer: NodeJS.Timeout | undefined;
   overrunTimer: NodeJS.Timeout | undefined;
   /** A request of this call may have been processed by the server. */
@@ -159,7 +163,7 @@ export async function performCall(host: HttpCallHost, call: HttpCall): Promise<T
       if (delay <= http.maxRetryAfterMs && delay < remaining) {
         statusRetries++;
         debug('%s answered %s with HTTP %d; resending in %d ms', host.address, call.method, status, delay);
-        await sleep(delay, call.abort.signal);
+        await sleep(delay, abortSignal(call));
         continue;
       }
     }
@@ -168,7 +172,22 @@ export async function performCall(host: HttpCallHost, call: HttpCall): Promise<T
 }
 
 function throwIfAborted(call: HttpCall): void {
-  if (call.abort.signal.aborted) throw call.abort.signal.reason;
+  if (call.abortReason !== undefined) throw call.abortReason;
+}
+
+/** The call's abort signal, made on first use: most calls never wait on anything abortable. @internal */
+export function abortSignal(call: HttpCall): AbortSignal {
+  if (call.abortController === undefined) {
+    call.abortController = new AbortController();
+    if (call.abortReason !== undefined) call.abortController.abort(call.abortReason);
+  }
+  return call.abortController.signal;
+}
+
+/** Ends a call from outside: waits and connects in progress stop with `reason`. @internal */
+export function abortCall(call: HttpCall, reason: Error): void {
+  call.abortReason ??= reason;
+  call.abortController?.abort(reason);
 }
 
 function onWritten(host: HttpCallHost, call: HttpCall): void {

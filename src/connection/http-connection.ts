@@ -7,7 +7,7 @@ import type { Channel } from './channel';
 import { CONNECTION_DEFAULTS, formatAddress } from './connection';
 import { AuthCookieStore, CookieJar } from './cookie-jar';
 import { IDEMPOTENT_METHODS, resolveHttpOptions, type ResolvedHttpOptions } from './http-options';
-import { breaking, breaksChannel, performCall, type HttpCall, type HttpCallHost } from './http-call';
+import { abortCall, abortSignal, breaking, breaksChannel, performCall, type HttpCall, type HttpCallHost } from './http-call';
 import { HttpWire } from './http-wire';
 import { connectError, openWire } from './http-open-wire';
 import { encodeCall } from './thrift-codec';
@@ -152,7 +152,8 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
         trace: opts.trace,
         overrunMs: overrunMs !== undefined && overrunMs > 0 ? overrunMs : undefined,
         onOverrun,
-        abort: new AbortController(),
+        abortReason: undefined,
+        abortController: undefined,
         timer: undefined,
         overrunTimer: undefined,
         written: false,
@@ -248,7 +249,7 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
     const written = call.written;
     const err = new RpcTimeoutError(call.method, call.timeoutMs, { coordinator: this.address, requestWritten: written });
     this.#settle(call);
-    call.abort.abort(err);
+    abortCall(call, err);
     call.reject(err);
     if (this.#inFlight === call) {
       debug('#%d %s timed out after %d ms; %s', this.id, call.method, call.timeoutMs, written ? 'closing' : 'it was never sent');
@@ -279,9 +280,9 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
     const bound = Math.max(1, Math.min(this.#options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs, remaining));
     let fresh: HttpWire;
     try {
-      fresh = await openWire(this.#options, this.address, bound, call.abort.signal);
+      fresh = await openWire(this.#options, this.address, bound, abortSignal(call));
     } catch (err) {
-      if (call.abort.signal.aborted) throw err;
+      if (call.abortReason !== undefined) throw err;
       // The coordinator is unreachable now: as on the binary wire, the channel is done.
       throw breaking(connectError(err, this.address, call.method));
     }
@@ -325,7 +326,7 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
       if (call.done) continue;
       this.#settle(call);
       const err = makeError(call);
-      call.abort.abort(err);
+      abortCall(call, err);
       call.reject(err);
     }
   }

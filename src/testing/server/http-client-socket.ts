@@ -209,10 +209,24 @@ export class HttpClientSocket implements ServedSocket {
   }
 }
 
+let dateSecond = 0;
+let dateText = '';
+
+/** The Date header value, formatted once per second. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
 function responseHead(status: number, headers: string[], length: number, keepAlive: boolean): Buffer {
   const lines = [
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`,
-    `Date: ${new Date().toUTCString()}`,
+    `Date: ${httpDate()}`,
     'Server: Thrift/0.16.0 (impala-ha simulator)',
     'Access-Control-Allow-Origin: *',
     ...headers,
