@@ -43,7 +43,8 @@ export interface HttpAuthenticator {
   authorization(ctx: HttpAuthContext): string | undefined | null | Promise<string | undefined | null>;
   /**
    * Told the `WWW-Authenticate` values of a successful response (SPNEGO mutual
-   * authentication). A rejection fails the call with IMPALA_ERR_AUTH_FAILED.
+   * authentication). A rejection fails the call with IMPALA_ERR_PROTOCOL (the server
+   * answered, so the call may have run) and closes the channel.
    */
   accepted?(ctx: HttpAuthContext, challenges: readonly string[]): void | Promise<void>;
 }

@@ -224,7 +224,14 @@ async function accepted(host: HttpCallHost, ctx: HttpAuthContext, response: Http
   try {
     await host.http.authenticator!.accepted!(ctx, response.headers.get('www-authenticate') ?? []);
   } catch (err) {
-    throw new ConnectError(ErrorCode.AUTH_FAILED, `the ${host.http.authenticator!.scheme} authenticator rejected the answer of ${host.address} (see cause)`, { coordinator: host.address, cause: err });
+    // The server answered, so it acted on the call; it just could not prove who it is.
+    // A protocol error says "may have run" and ends the channel to an untrusted peer.
+    throw breaking(
+      new ProtocolError(`${host.address} answered ${ctx.method} but failed ${host.http.authenticator!.scheme} mutual authentication (see cause); the server may have acted on it`, {
+        coordinator: host.address,
+        cause: err,
+      }),
+    );
   }
 }
 

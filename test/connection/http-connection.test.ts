@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
-import { AuthCookieStore, HttpConnection, type CallPolicy, type HttpTransportOptions } from '../../src/connection';
+import { AuthCookieStore, HttpConnection, type CallPolicy, type HttpAuthenticator, type HttpTransportOptions } from '../../src/connection';
 import { ConnectionLostError, ErrorCode, HttpStatusError, ImpalaError } from '../../src/errors';
 import * as I from '../../src/thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../src/thrift/gen-nodejs/TCLIService_types';
@@ -146,6 +146,36 @@ describe('HttpConnection (HS2 over HTTP)', () => {
     const err = await rejection(failing.call('PingImpalaHS2Service', pingReq(), I.TPingImpalaHS2ServiceResp));
     assert.equal(err.code, ErrorCode.AUTH_FAILED);
     assert.ok(!err.message.includes('bad.token') && !inspect(failing).includes('bad.token'));
+  });
+
+  it('takes a pluggable authenticator with several rounds and mutual authentication (the SPNEGO shape)', async () => {
+    let answered = 0;
+    await serve((req, reply) => {
+      const auth = req.headers.get('authorization')?.[0];
+      if (auth === 'Negotiate step-2') return reply.thrift(pong(), [`WWW-Authenticate: Negotiate ${answered++ === 0 ? 'server-proof' : 'forged'}`]);
+      reply.status(401, ['WWW-Authenticate: Negotiate challenge-1'], '', true);
+    });
+    const seen: string[] = [];
+    const authenticator: HttpAuthenticator = {
+      scheme: 'Negotiate',
+      maxRounds: 2,
+      authorization: (ctx) => {
+        seen.push(`${ctx.round}:${ctx.challenges.join('|')}:${ctx.host}`);
+        return ctx.round === 0 ? 'Negotiate step-1' : 'Negotiate step-2';
+      },
+      accepted: (_ctx, challenges) => {
+        seen.push(`accepted:${challenges.join('|')}`);
+        if (challenges[0] !== 'Negotiate server-proof') throw new Error('mutual authentication failed');
+      },
+    };
+    const conn = await open({ http: { authenticator } });
+    await conn.call('PingImpalaHS2Service', pingReq(), I.TPingImpalaHS2ServiceResp);
+    assert.deepEqual(seen, ['0::127.0.0.1', '1:Negotiate challenge-1:127.0.0.1', 'accepted:Negotiate server-proof']);
+    // A server that cannot prove itself after answering: the call may have run, the channel is done.
+    const err = await rejection(conn.call('ExecuteStatement', execReq(), T.TExecuteStatementResp));
+    assert.equal(err.code, ErrorCode.PROTOCOL);
+    assert.match(err.message, /may have acted on it/);
+    assert.equal(conn.closed, true);
   });
 
   it('resends an idempotent call after 503 + Retry-After, but never ExecuteStatement', async () => {
