@@ -116,7 +116,12 @@ function normaliseHeaders(name: OptionName, raw: unknown, source: string): Reado
     seen.add(header.toLowerCase());
     out[header] = value as string;
   }
-  return Object.keys(out).length === 0 ? undefined : Object.freeze(out);
+  if (Object.keys(out).length === 0) return undefined;
+  // Values may be keys: printing or serialising the options shows the names only.
+  const masked = (): Record<string, string> => Object.fromEntries(Object.keys(out).map((k) => [k, '***']));
+  Object.defineProperty(out, Symbol.for('nodejs.util.inspect.custom'), { value: masked, enumerable: false });
+  Object.defineProperty(out, 'toJSON', { value: masked, enumerable: false });
+  return Object.freeze(out);
 }
 
 /** Returns undefined for an empty object: with name-by-name merging it sets nothing. */

@@ -146,6 +146,14 @@ describe('resolveOptions', () => {
       assert.match(resolveOptions('impala+http://h?jwt=a.b.c', NO_ENV).warnings.join('\n'), /bearer token is sent in clear text/);
     });
 
+    it('keeps HTTP header values out of inspect, JSON and the canonical URL without includePassword', () => {
+      const r = resolveOptions({ coordinators: ['h'], protocol: 'hs2-http', httpHeaders: { 'X-Gateway-Key': 'k-777' } }, NO_ENV);
+      assert.equal(r.httpHeaders['X-Gateway-Key'], 'k-777');
+      assert.doesNotMatch(inspect(r) + JSON.stringify(r) + formatConnectionString(r), /k-777/);
+      assert.match(formatConnectionString(r, { includePassword: true }), /httpHeaders\.X-Gateway-Key=k-777/);
+      assert.match(resolveOptions({ coordinators: ['h'], httpHeaders: { 'X-A': '1' } }, NO_ENV).warnings.join('\n'), /httpHeaders ignored: protocol is 'hs2'/);
+    });
+
     it('keeps a password given as a Secret, and an empty password as none', () => {
       const secret = new Secret('pw');
       assert.equal(resolveOptions({ user: 'u', password: secret, tls: true }, NO_ENV).password, secret);
