@@ -29,10 +29,10 @@ async function streamRows(s: CoordinatorSession, sql: string): Promise<number> {
   return rows;
 }
 
-/** h. The same client over both wires of the same coordinator: what HTTP framing and headers cost. */
+/** i. The same client over both wires of the same coordinator: what HTTP framing and headers cost. */
 export const transportBenchmark: Benchmark = {
   id: 'transport',
-  title: 'h. Transport: HS2 over HTTP vs binary HS2, same client, same coordinator',
+  title: 'i. Transport: HS2 over HTTP vs binary HS2, same client, same coordinator',
   async run(ctx: BenchContext): Promise<BenchResult> {
     const runs = byMode(ctx.mode, { smoke: 1, quick: 5, full: 9 });
     const runMs = byMode(ctx.mode, { smoke: 300, quick: 2_000, full: 4_000 });
