@@ -3,6 +3,7 @@ import { ErrorCode, ImpalaError, ProtocolError, ServerError, serverError } from 
 import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import { FetchResultsReply } from './fetch-results-reply';
+import { guidToQueryId } from './query-id';
 
 /**
  * Typed wrappers, one per HS2 RPC, over a connection's generic `call`. Each checks the
@@ -44,13 +45,22 @@ async function rpc<R extends WithStatus>(channel: RpcChannel, method: string, re
       method,
       req as unknown as ThriftRequest,
       Resp as unknown as ThriftResponseClass<ThriftReadable>,
-      ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs },
+      { ...(ctx.timeoutMs === undefined ? {} : { timeoutMs: ctx.timeoutMs }), trace: traceIds(req, ctx.queryId) },
     )) as unknown as R;
   } catch (err) {
     throw annotate(err, coordinator, ctx.queryId);
   }
   checkStatus(resp.status, method, coordinator, ctx.queryId);
   return resp;
+}
+
+/** Session and query ids of a request, for the HTTP tracing headers (the binary wire ignores them). */
+function traceIds(req: object, queryId: string | undefined): { sessionId?: string; queryId?: string } {
+  const r = req as { sessionHandle?: T.TSessionHandle | null; operationHandle?: T.TOperationHandle | null };
+  const printed = (guid: Buffer | undefined): string | undefined => (guid?.length === 16 ? guidToQueryId(guid) : undefined);
+  const sessionId = printed(r.sessionHandle?.sessionId?.guid);
+  const query = queryId ?? printed(r.operationHandle?.operationId?.guid);
+  return { ...(sessionId ? { sessionId } : {}), ...(query ? { queryId: query } : {}) };
 }
 
 /** Fills in the coordinator and query id on an ImpalaError that lacks them. */
