@@ -129,7 +129,7 @@ describe('simulator: the Beeswax front end as Impala serves it', function () {
     const analysis = await failure(submit(conn, 'SELECT * FROM nowhere'));
     assert.ok(analysis instanceof ServerError);
     assert.equal(analysis.sqlState, '42000');
-    assert.match(analysis.serverMessage, /^Query [0-9a-f]{16}:[0-9a-f]{16} failed:\nAnalysisException: Could not resolve table reference: 'default\.nowhere'\n$/);
+    assert.match(analysis.serverMessage, /^Query [0-9a-f]{16}:[0-9a-f]{16} failed:\nAnalysisException: Could not resolve table reference: 'nowhere'\n$/);
     // A conversion that fails while rows are produced (the simulator's runtime-failure path).
     const id = await submit(conn, "SELECT CAST(s AS INT) AS v FROM (VALUES ('1'), ('x')) t(s)");
     await eventually(async () => (await rpc.getState(conn, id)) === B.QueryState.EXCEPTION, 'EXCEPTION');
