@@ -62,6 +62,9 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
         'auth',
       );
     }
+    if (options.protocol === 'beeswax' && options.doAs !== undefined) {
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, "doAs (impersonation) is not supported over Beeswax; use protocol 'hs2' (impala.doas.user) or 'hs2-http' (?doAs=)", 'doAs');
+    }
     const random = Math.random;
     const emit: EventSink = (name, payload) => {
       publish(name, payload);

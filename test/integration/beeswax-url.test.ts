@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { createClient, ErrorCode, ImpalaError } from '../../src';
+import { ConfigError, createClient, ErrorCode, ImpalaError } from '../../src';
 import { FAST, PoolFixture, variant } from '../helpers/pool-fixtures';
 
 describe('client over Beeswax from a connection string (simulator)', function () {
@@ -32,5 +32,12 @@ describe('client over Beeswax from a connection string (simulator)', function ()
     });
     assert.deepEqual(count.rows, [{ n: 2n }]);
     await assert.rejects(impala.query('SET MEM_LIMIT=1g'), (e: unknown) => e instanceof ImpalaError && e.code === ErrorCode.INVALID_ARGUMENT);
+  });
+
+  it('doAs (impersonation) over Beeswax is refused at createClient with a config error naming the protocols that carry it', () => {
+    assert.throws(
+      () => createClient({ coordinators: ['127.0.0.1:21000'], protocol: 'beeswax', doAs: 'bob' }),
+      (e: unknown) => e instanceof ConfigError && e.code === ErrorCode.CONFIG_UNSUPPORTED && e.option === 'doAs' && /'hs2'.*'hs2-http'/.test(e.message),
+    );
   });
 });
