@@ -48,7 +48,8 @@ export interface SimClusterOptions {
   /**
    * `Max-Age` of the `impala.auth` cookie the HTTP ports issue after a successful
    * Basic/Bearer check, in seconds (Impala's `--max_cookie_lifetime_s`); 0 = no cookies.
-   * The cookie carries no `Secure` attribute. Default 86400.
+   * The cookie is `Secure` with `tls` (HTTPS) and not on plain HTTP, so tests over
+   * plain HTTP still get it back. Default 86400.
    */
   httpCookieMaxAgeS?: number;
   /** How long a session survives without any connection (Impala's `--disconnected_session_timeout`), in ms. Default 900000. */
@@ -96,7 +97,9 @@ export interface SimClusterOptions {
    * RFC 4752 security-layer exchange (QOP auth), and close the socket without a reply
    * when the ticket is not for a principal they accept. With `users` too, both PLAIN
    * and GSSAPI are accepted. Needs a C compiler and libkrb5-dev once: the acceptor is a
-   * small addon compiled on first use. Default: no Kerberos.
+   * small addon compiled on first use. The HTTP ports answer `401` with
+   * `WWW-Authenticate: Negotiate` to requests without other valid credentials, but do
+   * not accept SPNEGO yet. Default: no Kerberos.
    */
   kerberos?: SimKerberosOptions;
 }

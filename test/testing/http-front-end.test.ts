@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { HttpConnection } from '../../src/connection';
 import { decodeReply, encodeCall } from '../../src/connection/thrift-codec';
 import { HttpResponseParser, type HttpResponse } from '../../src/connection/http-response-parser';
@@ -8,6 +9,7 @@ import { startCluster } from '../../src/testing';
 import type { SimCluster, SimCoordinator } from '../../src/testing';
 import * as I from '../../src/thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../src/thrift/gen-nodejs/TCLIService_types';
+import { TestPki } from '../helpers/tls-certs';
 import { eventually, Hs2TestClient } from './helpers/hs2-client';
 
 const openBody = (seqid = 1): Buffer =>
@@ -43,6 +45,14 @@ class RawHttp {
   static connect(port: number): Promise<RawHttp> {
     return new Promise((resolve, reject) => {
       const s = net.connect({ host: '127.0.0.1', port }, () => resolve(new RawHttp(s)));
+      s.once('error', reject);
+    });
+  }
+
+  /** Over TLS (an HTTPS port), trusting `ca`. */
+  static connectTls(port: number, ca: string): Promise<RawHttp> {
+    return new Promise((resolve, reject) => {
+      const s = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => resolve(new RawHttp(s)));
       s.once('error', reject);
     });
   }
@@ -300,5 +310,41 @@ describe('simulator: HS2 over HTTP in child processes', function () {
     } finally {
       await conn.close();
     }
+  });
+});
+
+describe('simulator: HS2 over HTTPS (tls)', function () {
+  this.timeout(60_000);
+  let pki: TestPki | undefined;
+  let cluster: SimCluster | undefined;
+  const sockets: net.Socket[] = [];
+  after(async () => {
+    for (const s of sockets) s.destroy();
+    await cluster?.stop();
+    pki?.remove();
+  });
+
+  it('the HTTP port of a TLS coordinator (child process) serves HTTPS only, and its auth cookie is Secure', async () => {
+    pki = new TestPki();
+    const server = pki.issue('coordinator', ['IP:127.0.0.1', 'DNS:localhost']);
+    cluster = await startCluster({ coordinators: 1, processes: true, users: { alice: 'pw-a' }, tls: { cert: server.cert, key: server.key } });
+    const c = cluster.coordinators[0]!;
+    const r = await RawHttp.connectTls(c.httpPort, pki.ca.cert);
+    sockets.push(r.socket);
+    const basic = `Authorization: Basic ${Buffer.from('alice:pw-a').toString('base64')}`;
+    const ok = await r.request('POST', '/cliservice', openBody(), [basic]);
+    assert.equal(ok.status, 200);
+    assert.equal(decodeOpen(ok.body, 1).status.statusCode, T.TStatusCode.SUCCESS_STATUS);
+    assert.match(ok.headers.get('set-cookie')?.[0] ?? '', /^impala\.auth=[^;]+&u=alice&[^;]+;HttpOnly;Max-Age=86400;Secure$/);
+    // Plain HTTP on the HTTPS port: not a TLS handshake, so the connection is closed without an HTTP answer.
+    const plain = await RawHttp.connect(c.httpPort);
+    sockets.push(plain.socket);
+    let answered = false;
+    plain.socket.on('data', (chunk: Buffer) => (answered ||= chunk.toString('latin1').startsWith('HTTP/')));
+    plain.socket.write(`POST /cliservice HTTP/1.1\r\nHost: sim\r\n${basic}\r\nContent-Length: 0\r\n\r\n`);
+    let closed = false;
+    void plain.closed.then(() => (closed = true));
+    await eventually(() => closed, 'the server to close the plain connection', 10_000);
+    assert.equal(answered, false);
   });
 });

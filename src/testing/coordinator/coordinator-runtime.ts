@@ -115,11 +115,13 @@ export class CoordinatorRuntime {
         onChange();
       },
     });
-    // HS2 over HTTP (HTTPS with tls): authenticated by HTTP headers, never SASL; Kerberos (SPNEGO) is not simulated.
+    // HS2 over HTTP (HTTPS with tls): authenticated by HTTP headers, never SASL; SPNEGO is not simulated yet.
     this.#authority = new HttpAuthority({
       users,
       tokens: tokens === undefined ? undefined : new Map(Object.entries(tokens)),
       cookieMaxAgeS: httpCookieMaxAgeS,
+      secureCookies: tls !== undefined,
+      negotiate: kerberos !== undefined,
     });
     this.#http = new CoordinatorServer({
       host: settings.host,

@@ -8,6 +8,17 @@ export interface HttpAuthSettings {
   tokens: ReadonlyMap<string, string> | undefined;
   /** `Max-Age` of the auth cookie, in s (`--max_cookie_lifetime_s`); 0 = no cookies. */
   cookieMaxAgeS: number;
+  /**
+   * Mark the cookie `Secure` (impalad's `--cookie_require_secure`); the simulator does
+   * so on an HTTPS port only, so plain-HTTP tests still get their cookie back. Default false.
+   */
+  secureCookies?: boolean;
+  /**
+   * Impala with Kerberos (`--principal`): requests need credentials and a 401 offers
+   * `Negotiate`. SPNEGO itself is not simulated yet, so only Basic/Bearer/cookies get in.
+   * Default false.
+   */
+  negotiate?: boolean;
 }
 
 /** What the HTTP front end counted, per coordinator incarnation. */
@@ -37,7 +48,7 @@ const MAX_COOKIES = 5;
  * HTTP authentication as impalad does it, per request, in this order: the
  * `impala.auth` cookie, `Authorization: Bearer` (only a value containing `.`, as a
  * JWT), `Authorization: Basic`. A successful non-cookie check returns
- * `Set-Cookie: impala.auth=<sig>&u=<user>&t=<ms>&r=<rand>&a=<mech>;HttpOnly;Max-Age=<s>`,
+ * `Set-Cookie: impala.auth=<sig>&u=<user>&t=<ms>&r=<rand>&a=<mech>;HttpOnly;Max-Age=<s>[;Secure]`,
  * signed (HMAC-SHA256) with a secret of this incarnation: a restart, or another
  * coordinator, refuses it. Secrets never leave this object.
  *
@@ -54,7 +65,7 @@ export class HttpAuthority {
 
   /** True when requests need credentials. */
   get required(): boolean {
-    return this.#settings.users !== undefined || this.#settings.tokens !== undefined;
+    return this.#settings.users !== undefined || this.#settings.tokens !== undefined || this.#settings.negotiate === true;
   }
 
   check(headers: ReadonlyMap<string, readonly string[]>): AuthOutcome {
@@ -87,6 +98,7 @@ export class HttpAuthority {
     if (user === undefined) {
       this.counts.unauthorized++;
       const challenges: string[] = [];
+      if (this.#settings.negotiate === true) challenges.push('Negotiate');
       if (this.#settings.users !== undefined) challenges.push('Basic');
       if (this.#settings.tokens !== undefined) challenges.push('Bearer error="invalid_token"');
       return { ok: false, challenges };
@@ -99,7 +111,7 @@ export class HttpAuthority {
     const maxAge = this.#settings.cookieMaxAgeS;
     if (maxAge <= 0) return undefined;
     const payload = `u=${encodeURIComponent(user)}&t=${Date.now()}&r=${randomBytes(8).readBigUInt64BE().toString()}&a=${mech}`;
-    return `${COOKIE}=${this.#sign(payload)}&${payload};HttpOnly;Max-Age=${maxAge}`;
+    return `${COOKIE}=${this.#sign(payload)}&${payload};HttpOnly;Max-Age=${maxAge}${this.#settings.secureCookies === true ? ';Secure' : ''}`;
   }
 
   #sign(payload: string): string {
