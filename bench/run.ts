@@ -23,6 +23,7 @@ import { latencyBenchmark } from './benchmarks/latency';
 import { memoryBenchmark } from './benchmarks/memory';
 import { overheadBenchmark } from './benchmarks/overhead';
 import { selectionBenchmark } from './benchmarks/selection';
+import { transportBenchmark } from './benchmarks/transport';
 import { BENCHMARK_IDS, type BenchContext, type BenchMode, type BenchResult, type Benchmark, type BenchmarkId } from './lib/context';
 import { ensureHaproxy } from './lib/haproxy';
 import { collectRunInfo, loadAverage, writeResults } from './lib/report';
@@ -38,6 +39,7 @@ const ALL: readonly Benchmark[] = [
   selectionBenchmark,
   memoryBenchmark,
   defaultsBenchmark,
+  transportBenchmark,
 ];
 
 interface Args {

@@ -52,6 +52,7 @@ export {
   ConnectError,
   ConnectionLostError,
   ConnectionClosedError,
+  HttpStatusError,
   RpcTimeoutError,
   ProtocolError,
   type ConnectCode,
@@ -68,6 +69,7 @@ export {
 
 // Configuration: connection strings, options, defaults, secrets.
 export { Secret } from './connection-string/secret';
+export type { BearerTokenProvider, BearerTokenRequest } from './connection/http-auth';
 export { resolveOptions } from './connection-string/resolve';
 export { parseConnectionString } from './connection-string/parse';
 export { formatConnectionString, type FormatOptions } from './connection-string/format';

@@ -20,7 +20,7 @@ export function byMode<T>(mode: BenchMode, values: PerMode<T>): T {
 }
 
 /** Names of the benchmarks, in the order they run and print. */
-export const BENCHMARK_IDS = ['overhead', 'latency', 'decode', 'hop', 'failover', 'idle', 'selection', 'memory', 'defaults'] as const;
+export const BENCHMARK_IDS = ['overhead', 'latency', 'decode', 'hop', 'failover', 'idle', 'selection', 'memory', 'defaults', 'transport'] as const;
 
 /** One benchmark's name. */
 export type BenchmarkId = (typeof BENCHMARK_IDS)[number];

@@ -27,6 +27,8 @@ export interface HostCoordinator {
   host: string;
   port: number;
   address: string;
+  /** Port of HS2 over HTTP. */
+  httpPort: number;
 }
 
 /** The host's answer to the request with the same id. */

@@ -42,7 +42,7 @@ async function handle(req: HostRequest): Promise<unknown> {
     case 'start': {
       if (cluster) throw new Error('the cluster is already started');
       cluster = await startCluster({ coordinators: req.options.coordinators, processes: req.options.processes });
-      return cluster.coordinators.map((c): HostCoordinator => ({ index: c.index, host: c.host, port: c.port, address: c.address }));
+      return cluster.coordinators.map((c): HostCoordinator => ({ index: c.index, host: c.host, port: c.port, address: c.address, httpPort: c.httpPort }));
     }
     case 'seed':
       return requireCluster().seed(req.sql);

@@ -6,21 +6,22 @@ import { UsageError } from './usage-error';
 /** Help text of `impala-ha sim`. */
 export const SIM_USAGE = `Usage: impala-ha sim [options]
 
-Starts a simulated Impala cluster (HS2 coordinators, each also serving Beeswax, over
-one in-memory DuckDB database), prints its connection URLs and serves until
-interrupted (Ctrl-C).
+Starts a simulated Impala cluster (HS2 coordinators, each also serving HS2 over
+HTTP and Beeswax, over one in-memory DuckDB database), prints its connection URLs
+(binary HS2 first, then 'hs2-http:' and 'beeswax:') and serves until interrupted
+(Ctrl-C).
 
 Options:
   --coordinators <n>      number of coordinators (default 3)
   --base-port <port>      coordinator i listens on port+i (default: free ports)
+  --http-base-port <port> coordinator i serves HS2 over HTTP on port+i (default: free ports)
   --beeswax-base-port <port>
                           coordinator i serves Beeswax on port+i (default: free ports)
   --host <address>        address to listen on (default 127.0.0.1)
   --catalog-lag-ms <ms>   delay before DDL is visible on other coordinators (default 0)
   --processes             run each coordinator as a child process
-  --users <u:p,...>       require SASL PLAIN with these users and passwords
+  --users <u:p,...>       require SASL PLAIN (HTTP: Basic) with these users and passwords
   -h, --help              show this help`;
-
 
 function integer(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
@@ -52,6 +53,7 @@ export function parseSimArgs(args: string[]): SimClusterOptions | 'help' {
       options: {
         coordinators: { type: 'string' },
         'base-port': { type: 'string' },
+        'http-base-port': { type: 'string' },
         'beeswax-base-port': { type: 'string' },
         host: { type: 'string' },
         'catalog-lag-ms': { type: 'string' },
@@ -70,6 +72,8 @@ export function parseSimArgs(args: string[]): SimClusterOptions | 'help' {
   if (coordinators !== undefined) options.coordinators = coordinators;
   const basePort = integer('--base-port', v['base-port'], 1, 65535);
   if (basePort !== undefined) options.basePort = basePort;
+  const httpBasePort = integer('--http-base-port', v['http-base-port'], 1, 65535);
+  if (httpBasePort !== undefined) options.httpBasePort = httpBasePort;
   const beeswaxBasePort = integer('--beeswax-base-port', v['beeswax-base-port'], 1, 65535);
   if (beeswaxBasePort !== undefined) options.beeswaxBasePort = beeswaxBasePort;
   const lag = integer('--catalog-lag-ms', v['catalog-lag-ms'], 0, 3_600_000);
@@ -101,8 +105,11 @@ export async function runSim(args: string[], io: CliIo): Promise<number> {
   const cluster = await startCluster(options);
   try {
     io.out(cluster.url);
+    io.out(`hs2-http: ${cluster.urlFor('hs2-http')}`);
     io.out(`beeswax: ${cluster.urlFor('beeswax')}`);
-    for (const c of cluster.coordinators) io.out(`coordinator ${c.index}: ${c.address}, beeswax ${c.beeswaxAddress}${c.pid === undefined ? '' : ` (pid ${c.pid})`}`);
+    for (const c of cluster.coordinators) {
+      io.out(`coordinator ${c.index}: ${c.address}, HTTP ${c.httpAddress}, beeswax ${c.beeswaxAddress}${c.pid === undefined ? '' : ` (pid ${c.pid})`}`);
+    }
     if (options.users !== undefined) io.out(`SASL PLAIN users: ${Object.keys(options.users).join(', ')}`);
     io.out('Serving; press Ctrl-C to stop.');
     const signal = await io.untilStopped();

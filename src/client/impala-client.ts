@@ -3,6 +3,7 @@ import createDebug from 'debug';
 import { ArgumentError, ClosedError, ConfigError, ErrorCode } from '../errors';
 import { publish, type ClientEventName, type ClientEvents } from '../events';
 import type { ResolvedOptions } from '../connection-string/options';
+import { AuthCookieStore } from '../connection/cookie-jar';
 import { Cluster } from '../pool/cluster';
 import type { CoordinatorPoolOptions, CoordinatorStats, EventSink } from '../pool/coordinator-pool';
 import type { CoordinatorSessionOptions } from '../protocol/hs2/coordinator-session';
@@ -51,8 +52,18 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   constructor(options: ResolvedOptions) {
     super();
     this.options = options;
-    if (options.protocol !== 'hs2' && options.protocol !== 'beeswax') {
-      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${options.protocol}' is not supported yet; use 'hs2' (binary HS2, port 21050) or 'beeswax' (port 21000)`, 'protocol');
+    if (options.protocol !== 'hs2' && options.protocol !== 'hs2-http' && options.protocol !== 'beeswax') {
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${String(options.protocol)}' is not supported; use 'hs2' (binary HS2, port 21050), 'hs2-http' (HS2 over HTTP, port 28000) or 'beeswax' (port 21000)`, 'protocol');
+    }
+    if (options.protocol === 'hs2-http' && options.auth === 'gssapi') {
+      throw new ConfigError(
+        ErrorCode.CONFIG_UNSUPPORTED,
+        "auth 'gssapi' (Kerberos) over HTTP (SPNEGO) is not supported yet; use protocol 'hs2' (binary, port 21050) with Kerberos, or auth 'nosasl', 'plain', 'ldap' or 'jwt' over 'hs2-http'",
+        'auth',
+      );
+    }
+    if (options.protocol === 'beeswax' && options.doAs !== undefined) {
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, "doAs (impersonation) is not supported over Beeswax; use protocol 'hs2' (impala.doas.user) or 'hs2-http' (?doAs=)", 'doAs');
     }
     const random = Math.random;
     const emit: EventSink = (name, payload) => {
@@ -241,10 +252,16 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
 /** Turns the client options into what each pooled session is opened with. */
 function sessionOptions(o: ResolvedOptions): Omit<CoordinatorSessionOptions, 'host' | 'port'> {
   const { auth, tls } = transportSecurity(o);
+  const http = o.protocol === 'hs2-http';
   const queryOptions: Record<string, string> = { ...o.queryOptions };
   if (o.applicationName !== undefined) queryOptions.CLIENT_IDENTIFIER = o.applicationName;
+  // Over HTTP impersonation is the ?doAs= parameter; Impala refuses both at once.
+  if (o.doAs !== undefined && !http) queryOptions['impala.doas.user'] = o.doAs;
   return {
     auth,
+    transport: http ? 'http' : 'binary',
+    // One auth-cookie store per client: every pooled connection to a coordinator reuses its cookie.
+    ...(http ? { http: { path: o.httpPath, headers: o.httpHeaders, cookieStore: new AuthCookieStore(), ...(o.doAs !== undefined ? { doAs: o.doAs } : {}) } } : {}),
     ...(tls ? { tls } : {}),
     connectTimeoutMs: o.connectTimeoutMs,
     rpcTimeoutMs: o.rpcTimeoutMs,

@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import { ConfigError, ErrorCode } from '../errors';
 import { isPemText } from '../connection-string/normalise-option';
 import type { OptionName, ResolvedOptions } from '../connection-string/options';
+import { Secret } from '../connection-string/secret';
 import { assertKerberosAvailable } from '../connection/load-kerberos';
 import { warnTlsUnverified } from '../connection/insecure-tls-warning';
 import type { AuthOptions, TlsOptions } from '../connection/types';
@@ -38,6 +39,10 @@ function authOptions(o: ResolvedOptions): AuthOptions {
         realm: o.kerberosRealm,
         canonicalizeHostName: o.kerberosCanonicalizeHostName,
       };
+    case 'jwt':
+      // resolveOptions refuses auth 'jwt' without a token; this guards hand-built options.
+      if (o.token === undefined) throw new ConfigError(ErrorCode.CONFIG_CONFLICT, "auth 'jwt' needs a token (the token option, or jwt= in URLs)", 'token');
+      return { mechanism: 'JWT', token: o.token instanceof Secret ? o.token.reveal() : o.token };
     default:
       return { mechanism: 'PLAIN', username: o.user ?? 'anonymous', password: o.auth === 'plain' ? '' : (o.password?.reveal() ?? '') };
   }

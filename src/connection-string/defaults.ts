@@ -14,6 +14,8 @@ export const DEFAULTS: Readonly<{ [K in OptionName]: ResolvedOptions[K] }> = Obj
   auth: 'nosasl',
   user: undefined,
   password: undefined,
+  token: undefined,
+  doAs: undefined,
   kerberosServiceName: 'impala',
   kerberosHostFqdn: undefined,
   kerberosRealm: undefined,
@@ -26,6 +28,7 @@ export const DEFAULTS: Readonly<{ [K in OptionName]: ResolvedOptions[K] }> = Obj
   tlsCert: undefined,
   tlsKey: undefined,
   tlsKeyPassphrase: undefined,
+  httpHeaders: Object.freeze({}),
   connectTimeoutMs: 10_000,
   rpcTimeoutMs: 60_000,
   queryTimeoutMs: 0,
@@ -69,12 +72,14 @@ const oneOf = (values: readonly string[], aliases?: Record<string, string>) => (
 /** Per-option metadata, in documentation order. Keys are exactly the option names. */
 export const OPTION_SPECS: Readonly<{ [K in OptionName]: OptionSpec }> = Object.freeze({
   coordinators: { group: 'connection', type: { type: 'hosts' }, unit: '', inUrl: false, aliases: [], defaultNote: "`['localhost:21050']` (port per protocol)", description: 'Coordinator addresses `host[:port]`, IPv6 in brackets (`[::1]:21050`); a missing port is the protocol default.' },
-  protocol: { group: 'connection', type: oneOf(['hs2', 'hs2-http', 'beeswax'], { binary: 'hs2', sasl: 'hs2', http: 'hs2-http' }), unit: '', inUrl: true, aliases: ['transportMode'], description: 'Wire protocol; default port 21050 (hs2), 28000 (hs2-http), 21000 (beeswax).' },
+  protocol: { group: 'connection', type: oneOf(['hs2', 'hs2-http', 'beeswax'], { binary: 'hs2', sasl: 'hs2', http: 'hs2-http', https: 'hs2-http' }), unit: '', inUrl: true, aliases: ['transportMode', 'transport'], description: 'Wire protocol: HS2 over binary TCP, HS2 over HTTP (`http` also accepted), or Beeswax; default port 21050 (hs2), 28000 (hs2-http), 21000 (beeswax).' },
   httpPath: { group: 'connection', type: { type: 'text', check: 'httpPath' }, unit: '', inUrl: true, aliases: ['http_path'], description: 'HTTP path for hs2-http (Impala accepts any path).' },
   database: { group: 'connection', type: { type: 'text', check: 'database' }, unit: '', inUrl: true, aliases: ['db'], description: 'Initial database, sent as `use:database` at OpenSession.' },
-  auth: { group: 'authentication', type: oneOf(['nosasl', 'plain', 'ldap', 'gssapi'], { kerberos: 'gssapi' }), unit: '', inUrl: true, aliases: ['authMechanism', 'auth_mechanism'], defaultNote: "`'nosasl'`; `'ldap'` with a password; `'plain'` with only a user", description: "Transport authentication: `ldap` = SASL PLAIN with user and password, `plain` = SASL PLAIN with user only, `gssapi` = Kerberos (SASL GSSAPI, ticket from the credential cache; needs the optional `kerberos` package)." },
+  auth: { group: 'authentication', type: oneOf(['nosasl', 'plain', 'ldap', 'gssapi', 'jwt'], { kerberos: 'gssapi', bearer: 'jwt' }), unit: '', inUrl: true, aliases: ['authMechanism', 'auth_mechanism'], defaultNote: "`'nosasl'`; `'ldap'` with a password; `'jwt'` with a token; `'plain'` with only a user", description: "Transport authentication: `ldap` = user and password (SASL PLAIN; HTTP Basic over hs2-http), `plain` = user only, `jwt` = bearer token (hs2-http only), `gssapi` = Kerberos (SASL GSSAPI, ticket from the credential cache; needs the optional `kerberos` package; binary transport only for now)." },
   user: { group: 'authentication', type: { type: 'text', check: 'user' }, unit: '', inUrl: true, aliases: ['username'], description: 'User name (SASL user, or the OpenSession user with nosasl).' },
   password: { group: 'authentication', type: { type: 'secret' }, unit: '', inUrl: true, aliases: [], description: 'Password, kept in a `Secret` that prints as `***`; in URLs put it in `user:password@` (percent-encoded).' },
+  token: { group: 'authentication', type: { type: 'token' }, unit: '', inUrl: true, aliases: ['jwt'], description: "Bearer token (JWT) for `auth: 'jwt'`, kept in a `Secret`; in an options object also a function `({ address, refresh }) => token` asked again with `refresh: true` after a 401." },
+  doAs: { group: 'authentication', type: { type: 'text', check: 'user' }, unit: '', inUrl: true, aliases: ['impala.doas.user'], description: 'Run statements as this user (impersonation; the authenticated user must be allowed to delegate): `?doAs=` over hs2-http, `impala.doas.user` at OpenSession over hs2.' },
   kerberosServiceName: { group: 'authentication', type: { type: 'text', check: 'serviceName' }, unit: '', inUrl: true, aliases: ['krbServiceName', 'kerberos_service_name'], description: "Kerberos service: the first part of the server principal." },
   kerberosHostFqdn: { group: 'authentication', type: { type: 'text', check: 'kerberosHost' }, unit: '', inUrl: true, aliases: ['krbHost', 'krbHostFqdn', 'kerberos_host_fqdn', 'krb_host'], defaultNote: "each coordinator's host", description: "Host part of the server principal for every coordinator (a load balancer's name, like impala-shell `-b`), used as written; `_HOST` means each coordinator's own host." },
   kerberosRealm: { group: 'authentication', type: { type: 'text', check: 'realm' }, unit: '', inUrl: true, aliases: ['krbRealm'], description: "Realm of the server principal, shown in messages; the Kerberos library maps the server's realm itself (krb5.conf `[domain_realm]`, `default_realm`)." },
@@ -87,6 +92,7 @@ export const OPTION_SPECS: Readonly<{ [K in OptionName]: OptionSpec }> = Object.
   tlsCert: { group: 'tls', type: { type: 'text', check: 'pem' }, unit: '', inUrl: true, aliases: ['sslCert', 'client_cert'], description: 'Client certificate (chain) for coordinators that require one (mutual TLS): a PEM file path (read at createClient) or the PEM text.' },
   tlsKey: { group: 'tls', type: { type: 'secret' }, unit: '', inUrl: true, aliases: ['sslKey', 'client_key'], description: 'Private key of `tlsCert`: a PEM file path (read at createClient) or the PEM text; kept in a `Secret` that prints as `***`.' },
   tlsKeyPassphrase: { group: 'tls', type: { type: 'secret' }, unit: '', inUrl: true, aliases: [], description: 'Passphrase of an encrypted `tlsKey`, kept in a `Secret` that prints as `***`.' },
+  httpHeaders: { group: 'connection', type: { type: 'headers' }, unit: '', inUrl: false, aliases: [], defaultNote: '`{}`', description: 'Extra HTTP headers sent with every hs2-http request (e.g. for a gateway); values are treated as credentials (never printed; written by `formatConnectionString` only with `includePassword`). `jdbc:hive2`: `http.header.<Name>`.' },
   connectTimeoutMs: { group: 'timeouts', type: ms(1), unit: 'ms', inUrl: true, aliases: ['connectTimeout'], description: 'Bound on getting a usable session: TCP connect + TLS handshake + SASL negotiation + OpenSession.' },
   rpcTimeoutMs: { group: 'timeouts', type: ms(1), unit: 'ms', inUrl: true, aliases: ['rpcTimeout'], description: "Bound on one RPC, from write to full reply." },
   queryTimeoutMs: { group: 'timeouts', type: ms(0, 'none'), unit: 'ms', inUrl: true, aliases: ['queryTimeout'], description: 'Default per-call timeout of query/execute/stream; 0 = none.' },
@@ -129,6 +135,7 @@ export const OPTION_NAMES: readonly OptionName[] = Object.freeze(Object.keys(OPT
 const URL_SPELLING: Partial<Record<OptionName, string>> = {
   coordinators: 'the host list',
   password: '`user:password@`, `password`',
+  httpHeaders: '`httpHeaders.<Name>`',
   queryOptions: '`queryOptions.<NAME>`',
 };
 
@@ -156,6 +163,10 @@ function showType(spec: OptionSpec): string {
       return t.values.map((v) => `\`'${v}'\``).join(' \\| ');
     case 'secret':
       return 'string \\| Secret';
+    case 'token':
+      return 'string \\| Secret \\| function';
+    case 'headers':
+      return '`Record<string, string>`';
     case 'hosts':
       return '`string[]`';
     case 'queryOptions':

@@ -2,8 +2,8 @@ import { collectClientOptions, mergeLayers } from './collect-client-options';
 import { DEFAULTS, OPTION_NAMES, OPTION_SPECS } from './defaults';
 import type { AuthMechanism, ClientOptions, OptionName, ParsedOptions, ResolvedOptions } from './options';
 import { parseConnectionString } from './parse';
-import type { Secret } from './secret';
-import { QUERY_OPTION_PREFIX } from './url-names';
+import { Secret } from './secret';
+import { HTTP_HEADER_PREFIX, QUERY_OPTION_PREFIX } from './url-names';
 
 /** How {@link formatConnectionString} writes the URL. */
 export interface FormatOptions {
@@ -14,16 +14,17 @@ export interface FormatOptions {
 }
 
 // Written elsewhere in the URL, not as `name=value` parameters.
-const NOT_PARAMETERS: ReadonlySet<OptionName> = new Set(['coordinators', 'user', 'password', 'database', 'queryOptions']);
+const NOT_PARAMETERS: ReadonlySet<OptionName> = new Set(['coordinators', 'user', 'password', 'database', 'queryOptions', 'token', 'httpHeaders']);
 
-/** The auth a client infers when none is given: LDAP with a password, PLAIN with only a user. */
-export function inferAuth(user: string | undefined, password: Secret | undefined): AuthMechanism {
+/** The auth a client infers when none is given: LDAP with a password, JWT with a token, PLAIN with only a user. */
+export function inferAuth(user: string | undefined, password: Secret | undefined, token?: unknown): AuthMechanism {
   if (password !== undefined) return 'ldap';
+  if (token !== undefined) return 'jwt';
   return user !== undefined ? 'plain' : 'nosasl';
 }
 
 function isDefault(name: OptionName, value: unknown, options: ParsedOptions): boolean {
-  if (name === 'auth') return value === inferAuth(options.user, options.password);
+  if (name === 'auth') return value === inferAuth(options.user, options.password, options.token);
   return value === DEFAULTS[name];
 }
 
@@ -37,7 +38,9 @@ function hostForUrl(address: string): string {
  * with every value percent-encoded, parameters in documentation order and query options
  * as `queryOptions.NAME=value`. Parsing the result gives the same options back
  * (`parseConnectionString(formatConnectionString(o, { includePassword: true }))`).
- * The password is written only with `{ includePassword: true }`.
+ * Credentials — the password, a bearer token (`token=`) and HTTP header values
+ * (`httpHeaders.<Name>=`), which may carry keys — are written only with
+ * `{ includePassword: true }`; a token given as a function is never written.
  *
  * @param options Options from any source: a parse result's `options`, a `ClientOptions`
  *   object (its `url` merged in) or a `ResolvedOptions`.
@@ -67,6 +70,10 @@ export function formatConnectionString(options: ClientOptions | ResolvedOptions 
   }
   for (const [key, value] of Object.entries(o.queryOptions ?? {})) {
     params.push(`${QUERY_OPTION_PREFIX}${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+  }
+  if (format.includePassword === true) {
+    if (o.token instanceof Secret) params.push(`token=${encodeURIComponent(o.token.reveal())}`);
+    for (const [key, value] of Object.entries(o.httpHeaders ?? {})) params.push(`${HTTP_HEADER_PREFIX}${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
   }
   if (params.length > 0) url += `?${params.join('&')}`;
   return url;

@@ -9,7 +9,7 @@ const HIVE_AUTH: Readonly<Record<string, AuthMechanism | null>> = {
   plain: 'plain',
   kerberos: 'gssapi',
   gssapi: 'gssapi',
-  jwt: null,
+  jwt: 'jwt',
   browser: null,
   token: null,
   delegationtoken: null,
@@ -19,17 +19,17 @@ const HIVE_AUTH: Readonly<Record<string, AuthMechanism | null>> = {
 const auth: JdbcProperty = {
   name: 'auth',
   handling: 'maps',
-  effect: "`auth`: `noSasl` → `'nosasl'` (also `ldap`, `plain`, `kerberos`); `jwt`, `browser`, `token`, `delegationToken` → error CONFIG_UNSUPPORTED",
+  effect: "`auth`: `noSasl` → `'nosasl'` (also `ldap`, `plain`, `kerberos`, `jwt` with `;jwt=<token>`); `browser`, `token`, `delegationToken`, `saml` → error CONFIG_UNSUPPORTED",
   apply: (v, { collector, label }) => {
     const word = v.trim().toLowerCase();
     const mech = HIVE_AUTH[word];
     if (mech === null) {
-      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `'${label}=${v}' ${collector.where} is not supported: impala-ha authenticates with no SASL, LDAP (user and password) or Kerberos`, 'auth');
+      throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `'${label}=${v}' ${collector.where} is not supported: impala-ha authenticates with no SASL, LDAP (user and password), a JWT (auth=jwt over HTTP) or Kerberos`, 'auth');
     }
     if (mech === undefined) {
       throw new ConfigError(
         ErrorCode.CONFIG_INVALID_VALUE,
-        `invalid value ${showValue(v)} for property '${label}' ${collector.where}: expected noSasl (or ldap, plain, kerberos); leave it out for user/password authentication`,
+        `invalid value ${showValue(v)} for property '${label}' ${collector.where}: expected noSasl (or ldap, plain, kerberos, jwt); leave it out for user/password authentication`,
         'auth',
       );
     }
@@ -166,7 +166,8 @@ export const JDBC_HIVE2_BY_NAME = indexProperties(JDBC_HIVE2_PROPERTIES);
 /** The jdbc:hive2 property table for docs/configuration.md. */
 export function renderJdbcHive2Table(): string {
   return renderPropertyTable(JDBC_HIVE2_PROPERTIES, [
-    '| `http.header.<Name>`, `http.cookie.<name>` | ignored (warning; values never shown) |',
+    '| `http.header.<Name>` | `httpHeaders` (sent over hs2-http; values never shown) |',
+    '| `http.cookie.<name>` | ignored (warning; values never shown): cookies are managed by the client |',
     '| an impala-ha option name (`balance`, `retries`...) | that option |',
     '| `?NAME=value` (Hive confs) | `queryOptions.NAME`; dotted Hive names (`hive.*`) ignored with a warning |',
     '| `#name=value` (Hive variables) | ignored with a warning (Impala ignores `set:hivevar`) |',

@@ -1,6 +1,6 @@
 import { ConfigError, ErrorCode } from '../errors';
 import { parseBoolean, parseInteger, showValue } from './coerce';
-import { ignored, indexProperties, mapsTo, renderPropertyTable, secondsTo, unsupported, type JdbcProperty } from './jdbc-property';
+import { ignored, indexProperties, mapsTo, renderPropertyTable, secondsTo, type JdbcProperty } from './jdbc-property';
 import type { AuthMechanism } from './options';
 
 const AUTH_MECH: Readonly<Record<number, AuthMechanism>> = { 0: 'nosasl', 1: 'gssapi', 2: 'plain', 3: 'ldap' };
@@ -85,7 +85,7 @@ export const JDBC_IMPALA_PROPERTIES: readonly JdbcProperty[] = Object.freeze([
   ignored('SSLKeyStore', CLIENT_KEYSTORE),
   ignored('SSLKeyStorePwd', CLIENT_KEYSTORE, true),
   ignored('KrbAuthType', 'Kerberos credentials come from the ticket cache'),
-  unsupported('DelegationUID', 'impersonation (doAs) is not supported; connect as the user the queries should run as'),
+  mapsTo('DelegationUID', 'doAs', '`doAs` (impersonation: `?doAs=` over HTTP, `impala.doas.user` over binary)'),
   ignored('LogLevel', 'driver logging; use DEBUG=impala-ha:* instead'),
   ignored('LogPath', 'driver logging; use DEBUG=impala-ha:* instead'),
   ignored('UseNativeQuery', 'SQL is always sent to Impala unchanged'),

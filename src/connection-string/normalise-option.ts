@@ -1,3 +1,4 @@
+import { httpHeaderProblem } from '../connection/http-options';
 import { ConfigError, ErrorCode } from '../errors';
 import { normaliseAddress, normaliseHostName, splitHostList } from './address';
 import { suggestion } from './closest-match';
@@ -34,7 +35,8 @@ export function isPemText(value: string): boolean {
 }
 
 function invalidValue(name: OptionName, raw: unknown, source: string, expected: string): ConfigError {
-  const shown = OPTION_SPECS[name].type.type === 'secret' ? '' : ` ${showValue(raw)}`;
+  const kind = OPTION_SPECS[name].type.type;
+  const shown = kind === 'secret' || kind === 'token' || kind === 'headers' ? '' : ` ${showValue(raw)}`;
   return new ConfigError(ErrorCode.CONFIG_INVALID_VALUE, `invalid value${shown} for ${source}: expected ${expected}`, name);
 }
 
@@ -105,6 +107,29 @@ export function normaliseQueryOptionValue(name: string, raw: unknown, source: st
   );
 }
 
+/** HTTP headers by name; values are never shown in messages. Undefined for an empty object. */
+function normaliseHeaders(name: OptionName, raw: unknown, source: string): Readonly<Record<string, string>> | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || raw instanceof Secret) {
+    throw invalidValue(name, raw, source, "an object of header name → value, e.g. { 'X-Gateway-Key': '...' }");
+  }
+  const out: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [header, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const problem = httpHeaderProblem(header, value);
+    if (problem !== undefined) throw new ConfigError(ErrorCode.CONFIG_INVALID_VALUE, `invalid HTTP header in ${source}: ${problem}`, name);
+    if (seen.has(header.toLowerCase())) throw new ConfigError(ErrorCode.CONFIG_CONFLICT, `HTTP header '${header}' is given twice in ${source} (names are case-insensitive)`, name);
+    seen.add(header.toLowerCase());
+    out[header] = value as string;
+  }
+  if (Object.keys(out).length === 0) return undefined;
+  // Values may be keys: printing or serialising the options shows the names only.
+  const masked = (): Record<string, string> => Object.fromEntries(Object.keys(out).map((k) => [k, '***']));
+  Object.defineProperty(out, Symbol.for('nodejs.util.inspect.custom'), { value: masked, enumerable: false });
+  Object.defineProperty(out, 'toJSON', { value: masked, enumerable: false });
+  return Object.freeze(out);
+}
+
 /** Returns undefined for an empty object: with name-by-name merging it sets nothing. */
 function normaliseQueryOptions(raw: unknown, source: string, sink: WarningSink): Readonly<Record<string, string>> | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || raw instanceof Secret) {
@@ -170,6 +195,16 @@ function normaliseAny(name: OptionName, raw: unknown, source: string, sink: Warn
       if (!isWellFormed(secret.reveal())) throw invalidValue(name, raw, source, 'a password of valid Unicode text (value not shown)');
       return secret;
     }
+    case 'token': {
+      if (typeof raw === 'function') return raw;
+      if (!(raw instanceof Secret) && typeof raw !== 'string') throw invalidValue(name, raw, source, 'a string, a Secret or a function returning the token (value not shown)');
+      const secret = Secret.from(raw);
+      if (secret.reveal() === '') return undefined;
+      if (/[\s]/.test(secret.reveal()) || !isWellFormed(secret.reveal())) throw invalidValue(name, raw, source, 'a token without spaces or line breaks (value not shown)');
+      return secret;
+    }
+    case 'headers':
+      return normaliseHeaders(name, raw, source);
     case 'hosts':
       return normaliseHosts(raw, source);
     case 'queryOptions':

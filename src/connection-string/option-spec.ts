@@ -10,6 +10,10 @@ export type OptionType =
   | { readonly type: 'enum'; readonly values: readonly string[]; readonly aliases?: Readonly<Record<string, string>> }
   | { readonly type: 'text'; readonly check: TextCheck }
   | { readonly type: 'secret' }
+  /** A secret string, or (options objects only) a function that supplies one. */
+  | { readonly type: 'token' }
+  /** HTTP header name → value; values are never shown. */
+  | { readonly type: 'headers' }
   | { readonly type: 'hosts' }
   | { readonly type: 'queryOptions' };
 

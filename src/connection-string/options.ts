@@ -1,3 +1,4 @@
+import type { BearerTokenProvider } from '../connection/http-auth';
 import type { Secret } from './secret';
 
 /** Wire protocol: HS2 over binary TCP, HS2 over HTTP, or the legacy Beeswax protocol. */
@@ -9,9 +10,10 @@ export type Protocol = 'hs2' | 'hs2-http' | 'beeswax';
  * - `plain`: SASL PLAIN with a user name and an empty password.
  * - `ldap`: SASL PLAIN with user and password (HTTP Basic over hs2-http).
  * - `gssapi`: Kerberos (SASL GSSAPI) with the ticket from the credential cache; needs
- *   the optional `kerberos` package.
+ *   the optional `kerberos` package. Binary transport only for now.
+ * - `jwt`: `Authorization: Bearer <token>` (HS2 over HTTP only; Impala with JWT or OAuth).
  */
-export type AuthMechanism = 'nosasl' | 'plain' | 'ldap' | 'gssapi';
+export type AuthMechanism = 'nosasl' | 'plain' | 'ldap' | 'gssapi' | 'jwt';
 
 /** How a coordinator's host becomes the host in its Kerberos principal (as the MongoDB driver's `CANONICALIZE_HOST_NAME`). */
 export type KerberosCanonicalization = 'none' | 'forward' | 'forwardAndReverse';
@@ -63,6 +65,14 @@ export interface ClientOptions {
   user?: string;
   /** Password; stored as a {@link Secret}. @default undefined */
   password?: string | Secret;
+  /**
+   * Bearer token (a JWT) for `auth: 'jwt'`; stored as a {@link Secret}. In an options
+   * object it may also be a function `({ address, refresh }) => token` that is asked for a
+   * fresh token after a 401. @default undefined
+   */
+  token?: string | Secret | BearerTokenProvider;
+  /** Run statements as this user (impersonation). @default undefined */
+  doAs?: string;
   /** Kerberos service name (first part of the server principal). @default 'impala' */
   kerberosServiceName?: string;
   /** Kerberos host: one fixed name for every coordinator (a load balancer's), or `_HOST` = each coordinator's own host. @default undefined (each coordinator's host) */
@@ -87,6 +97,8 @@ export interface ClientOptions {
   tlsKey?: string | Secret;
   /** Passphrase of an encrypted `tlsKey`; stored as a {@link Secret}. @default undefined */
   tlsKeyPassphrase?: string | Secret;
+  /** Extra HTTP headers sent with every request over `hs2-http` (not in URLs; values never printed). @default {} */
+  httpHeaders?: Readonly<Record<string, string>>;
   /** Bound on TCP connect + TLS + SASL + OpenSession, in ms. @default 10000 */
   connectTimeoutMs?: Duration;
   /** Bound on one RPC, in ms. @default 60000 */
@@ -174,6 +186,10 @@ export interface ResolvedOptions {
   readonly user: string | undefined;
   /** Password; prints as `***`. Default undefined. */
   readonly password: Secret | undefined;
+  /** Bearer token for `jwt` (prints as `***`), or a function that supplies one. Default undefined. */
+  readonly token: Secret | BearerTokenProvider | undefined;
+  /** Impersonated user (`?doAs=` over HTTP, `impala.doas.user` over binary). Default undefined. */
+  readonly doAs: string | undefined;
   /** Kerberos service name. Default `'impala'`. */
   readonly kerberosServiceName: string;
   /** Kerberos host; `'_HOST'` or undefined mean each coordinator's own host. Default undefined. */
@@ -198,6 +214,8 @@ export interface ResolvedOptions {
   readonly tlsKey: Secret | undefined;
   /** Passphrase of the client key; prints as `***`. Default undefined. */
   readonly tlsKeyPassphrase: Secret | undefined;
+  /** Extra HTTP headers (hs2-http). Frozen. Default `{}`. */
+  readonly httpHeaders: Readonly<Record<string, string>>;
   /** TCP + TLS + SASL bound, ms. Default 10000. */
   readonly connectTimeoutMs: number;
   /** One RPC's bound, ms. Default 60000. */

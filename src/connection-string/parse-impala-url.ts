@@ -5,7 +5,7 @@ import { OPTION_SPECS } from './defaults';
 import { OptionCollector } from './option-collector';
 import { decodePart, finishParse, unknownName, type ParsedConnectionString } from './parsed-connection-string';
 import { KNOWN_QUERY_OPTIONS } from './query-options';
-import { optionForUrlName, QUERY_OPTION_PREFIX, URL_PARAMETER_NAMES } from './url-names';
+import { HTTP_HEADER_PREFIX, isSecretName, optionForUrlName, QUERY_OPTION_PREFIX, URL_PARAMETER_NAMES } from './url-names';
 
 const WHERE = 'in the impala:// URL';
 
@@ -52,13 +52,23 @@ export function locateUserinfo(rest: string): UserinfoBounds {
   return { at: -1, hostsEnd: end, mangled: badPort || !inValue };
 }
 
-/** Parses `impala://` and `impalas://` URLs (see docs/configuration.md). */
+/** Schemes of the `impala://` form and what each implies. */
+export const IMPALA_SCHEMES: Readonly<Record<string, { tls?: true; http?: true }>> = Object.freeze({
+  impala: {},
+  impalas: { tls: true },
+  'impala+http': { http: true },
+  'impala+https': { http: true, tls: true },
+});
+
+/** Parses `impala://`, `impalas://`, `impala+http://` and `impala+https://` URLs (see docs/configuration.md). */
 export function parseImpalaUrl(text: string): ParsedConnectionString {
   const schemeEnd = text.indexOf('://');
   const scheme = text.slice(0, schemeEnd).toLowerCase();
   const rest = text.slice(schemeEnd + 3);
   const c = new OptionCollector('URL parameter', WHERE);
-  if (scheme === 'impalas') c.set('tls', true, 'impalas://', "'impalas://'");
+  const implied = IMPALA_SCHEMES[scheme] ?? {};
+  if (implied.tls) c.set('tls', true, `${scheme}://`, `'${scheme}://'`);
+  if (implied.http) c.set('protocol', 'hs2-http', `${scheme}://`, `'${scheme}://'`);
 
   const bounds = locateUserinfo(rest);
   if (bounds.mangled) {
@@ -91,7 +101,8 @@ export function parseImpalaUrl(text: string): ParsedConnectionString {
   }
   if (rest[i] === '?') {
     const hash = rest.indexOf('#', i);
-    parseQuery(rest.slice(i + 1, hash === -1 ? rest.length : hash), c);
+    const headers = parseQuery(rest.slice(i + 1, hash === -1 ? rest.length : hash), c);
+    if (Object.keys(headers).length > 0) c.set('httpHeaders', headers, `${HTTP_HEADER_PREFIX}*`, `'${HTTP_HEADER_PREFIX}...'`);
     i = hash === -1 ? rest.length : hash;
   }
   if (i < rest.length) {
@@ -100,7 +111,9 @@ export function parseImpalaUrl(text: string): ParsedConnectionString {
   return finishParse('impala', c);
 }
 
-function parseQuery(query: string, c: OptionCollector): void {
+/** Reads the `?name=value&...` part; returns the `httpHeaders.<Name>` pairs for the caller to set at once. */
+function parseQuery(query: string, c: OptionCollector): Record<string, string> {
+  const headers: Record<string, string> = {};
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
@@ -110,9 +123,17 @@ function parseQuery(query: string, c: OptionCollector): void {
     // '+' stays a plus sign: this is RFC 3986 percent-encoding, not HTML form encoding.
     const name = decodePart(pair.slice(0, eq), 'a parameter name', false).trim();
     const option = optionForUrlName(name);
-    const value = decodePart(pair.slice(eq + 1), `the value of '${name}'`, option !== undefined && OPTION_SPECS[option].type.type === 'secret');
+    const value = decodePart(pair.slice(eq + 1), `the value of '${name}'`, (option !== undefined && OPTION_SPECS[option].type.type === 'secret') || isSecretName(name));
     if (name.toLowerCase().startsWith(QUERY_OPTION_PREFIX.toLowerCase())) {
       c.setQueryOption(name.slice(QUERY_OPTION_PREFIX.length), value, name);
+      continue;
+    }
+    if (name.toLowerCase().startsWith(HTTP_HEADER_PREFIX.toLowerCase())) {
+      const header = name.slice(HTTP_HEADER_PREFIX.length);
+      if (Object.keys(headers).some((h) => h.toLowerCase() === header.toLowerCase())) {
+        throw new ConfigError(ErrorCode.CONFIG_CONFLICT, `HTTP header '${header}' is given twice ${WHERE} (names are case-insensitive)`, 'httpHeaders');
+      }
+      headers[header] = value;
       continue;
     }
     if (option === undefined || option === 'queryOptions') {
@@ -127,4 +148,5 @@ function parseQuery(query: string, c: OptionCollector): void {
     }
     c.set(option, value, name);
   }
+  return headers;
 }

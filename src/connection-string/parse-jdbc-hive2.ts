@@ -65,7 +65,19 @@ export function parseJdbcHive2(text: string): ParsedConnectionString {
   const sessionVars = splitPairs(semi === -1 ? '' : path.slice(semi + 1), /;/, 'property', undefined);
 
   // Session variables first: serviceDiscoveryMode explains an odd host list better than the host check would.
-  for (const pair of sessionVars) applySessionVar(c, pair);
+  const headers: Record<string, string> = {};
+  for (const pair of sessionVars) {
+    if (pair.name.toLowerCase().startsWith('http.header.')) {
+      const header = pair.name.slice('http.header.'.length);
+      if (Object.keys(headers).some((h) => h.toLowerCase() === header.toLowerCase())) {
+        throw new ConfigError(ErrorCode.CONFIG_CONFLICT, `HTTP header '${header}' is given twice ${WHERE} (names are case-insensitive)`, 'httpHeaders');
+      }
+      headers[header] = pair.value;
+      continue;
+    }
+    applySessionVar(c, pair);
+  }
+  if (Object.keys(headers).length > 0) c.set('httpHeaders', headers, 'http.header.*', "'http.header...'");
   if (hostsText.includes('@')) {
     throw new ConfigError(ErrorCode.CONFIG_INVALID_URL, `jdbc:hive2 URLs take the user and password as ;user= and ;password= properties, not user@host; ${SECRET_HINT}`);
   }
@@ -90,8 +102,8 @@ function applySessionVar(c: OptionCollector, { name, value, afterSecret }: Pair)
   const lower = name.toLowerCase();
   const property = JDBC_HIVE2_BY_NAME.get(lower);
   if (property) return property.apply(value, { collector: c, label: name });
-  if (lower.startsWith('http.header.') || lower.startsWith('http.cookie.')) {
-    return c.warn(`an HTTP ${lower.startsWith('http.header.') ? 'header' : 'cookie'} property ${WHERE} is ignored: custom HTTP headers and cookies are not sent`);
+  if (lower.startsWith('http.cookie.')) {
+    return c.warn(`an HTTP cookie property ${WHERE} is ignored: cookies are managed by the client (auth and load-balancer cookies)`);
   }
   const option = optionForUrlName(name);
   if (option !== undefined && option !== 'queryOptions' && option !== 'coordinators') {

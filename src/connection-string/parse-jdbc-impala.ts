@@ -87,7 +87,7 @@ function applyProperty(c: OptionCollector, name: string, rawValue: string, after
   // Credentials keep every character; other values are trimmed (URLs copied from Java
   // sources often carry line breaks between properties).
   const option = property ? undefined : optionForUrlName(name);
-  const secret = property?.secret === true || (option !== undefined && OPTION_SPECS[option].type.type === 'secret');
+  const secret = property?.secret === true || (option !== undefined && (OPTION_SPECS[option].type.type === 'secret' || OPTION_SPECS[option].type.type === 'token'));
   const value = secret ? rawValue : rawValue.trim();
   if (property) return property.apply(value, { collector: c, label: name });
   if (option !== undefined && option !== 'queryOptions' && option !== 'coordinators') return c.set(option, value, name);

@@ -9,11 +9,11 @@ import type { ParsedConnectionString } from './parsed-connection-string';
 
 /** Accepted forms, for error messages. */
 export const ACCEPTED_FORMS =
-  'impala://[user[:password]@]host[:port][,host[:port]...][/database][?option=value&...], impalas://..., ' +
+  'impala://[user[:password]@]host[:port][,host[:port]...][/database][?option=value&...], impalas://..., impala+http://..., impala+https://..., ' +
   'jdbc:impala://host:port[/database][;Property=Value...], jdbc:hive2://host:port[,host:port]/database[;property=value][?conf=value][#var=value], ' +
   'or host[:port][,host[:port]...]';
 
-const SCHEMES = ['impala://', 'impalas://', 'jdbc:impala://', 'jdbc:hive2://'];
+const SCHEMES = ['impala://', 'impalas://', 'impala+http://', 'impala+https://', 'jdbc:impala://', 'jdbc:hive2://'];
 
 /**
  * Reads one connection string in any accepted form and returns the options it sets
@@ -31,7 +31,7 @@ export function parseConnectionString(input: string): ParsedConnectionString {
   const text = input.trim();
   if (text === '') throw new ConfigError(ErrorCode.CONFIG_INVALID_URL, `the connection string is empty; expected ${ACCEPTED_FORMS}`);
   const lower = text.toLowerCase();
-  if (lower.startsWith('impala://') || lower.startsWith('impalas://')) return parseImpalaUrl(text);
+  if (lower.startsWith('impala://') || lower.startsWith('impalas://') || lower.startsWith('impala+http://') || lower.startsWith('impala+https://')) return parseImpalaUrl(text);
   if (lower.startsWith('jdbc:impala://')) return parseJdbcImpala(text);
   if (lower.startsWith('jdbc:hive2://')) return parseJdbcHive2(text);
   // A scheme, or a JDBC/impala prefix missing its '//' ('impala:21050' is a host named impala).

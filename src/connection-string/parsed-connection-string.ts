@@ -21,6 +21,7 @@ const SENDS_NO_PASSWORD: Readonly<Record<AuthMechanism, string | undefined>> = {
   nosasl: 'uses no authentication',
   plain: 'sends a user name only',
   gssapi: 'uses Kerberos',
+  jwt: 'uses a bearer token',
   ldap: undefined,
 };
 

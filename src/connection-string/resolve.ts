@@ -41,16 +41,24 @@ function withPorts(coordinators: readonly string[], port: number, warnings: stri
 /** Cross-option rules: what one option means depends on another. Adds warnings, throws conflicts. */
 function checkCombinations(o: { [K in OptionName]: ResolvedOptions[K] }, given: ParsedOptions, warnings: string[]): void {
   const hasPassword = o.password !== undefined;
+  if (hasPassword && o.token !== undefined) throw conflict("both a password and a token are given; use either auth 'ldap' (user and password) or auth 'jwt' (token)", 'token');
   if (hasPassword && o.auth !== 'ldap') {
-    const why = o.auth === 'nosasl' ? 'uses no authentication' : o.auth === 'plain' ? 'sends a user name only' : 'uses Kerberos';
+    const why = o.auth === 'nosasl' ? 'uses no authentication' : o.auth === 'plain' ? 'sends a user name only' : o.auth === 'jwt' ? 'uses a bearer token' : 'uses Kerberos';
     throw conflict(`auth '${o.auth}' ${why}, but a password is given; use auth 'ldap' to send it, or remove it`, 'auth');
   }
+  if (o.token !== undefined && o.auth !== 'jwt') throw conflict(`a token is given but auth is '${o.auth}'; use auth 'jwt' to send it, or remove it`, 'token');
+  if (o.auth === 'jwt') {
+    if (o.token === undefined) throw conflict("auth 'jwt' needs a token (the token option, or jwt= in URLs)", 'token');
+    if (o.protocol !== 'hs2-http') throw conflict(`auth 'jwt' (bearer token) works over HTTP only; set protocol 'hs2-http' (impala+http://, transportMode=http), not '${o.protocol}'`, 'auth');
+    if (!o.tls) warnings.push('the bearer token is sent in clear text because tls is off; turn tls on (impala+https://, ssl=true)');
+  }
+  if (Object.keys(o.httpHeaders).length > 0 && o.protocol !== 'hs2-http') warnings.push(`httpHeaders ignored: protocol is '${o.protocol}', not 'hs2-http'`);
   if ((o.auth === 'ldap' || o.auth === 'plain') && o.user === undefined) {
     const what = given.auth === undefined ? 'a password is given without a user' : `auth '${o.auth}' needs a user`;
     throw conflict(`${what}; set user (in URLs: user:password@host, JDBC UID or user)`, 'user');
   }
   if (o.auth === 'ldap' && !hasPassword) throw conflict(`auth 'ldap' needs a password; set password, or use auth 'plain' to send only the user name`, 'password');
-  if (o.auth === 'ldap' && !o.tls) warnings.push("the LDAP password is sent in clear text because tls is off; turn tls on (impalas://, SSL=1, ssl=true)");
+  if (o.auth === 'ldap' && !o.tls) warnings.push("the LDAP password is sent in clear text because tls is off; turn tls on (impalas://, impala+https://, SSL=1, ssl=true)");
   if (o.auth === 'gssapi' && o.user !== undefined) warnings.push('user is ignored with Kerberos (gssapi): the user comes from the Kerberos ticket');
   if (o.auth !== 'gssapi') {
     const kerberos = (['kerberosHostFqdn', 'kerberosRealm', 'kerberosServiceName', 'kerberosCanonicalizeHostName'] as const).filter((k) => given[k] !== undefined && given[k] !== DEFAULTS[k]);
@@ -146,7 +154,7 @@ export function resolveOptions(input?: string | ClientOptions, env: Readonly<Rec
   const out: Record<string, unknown> = {};
   for (const name of OPTION_NAMES) out[name] = given[name] ?? DEFAULTS[name];
   out.coordinators = withPorts(given.coordinators ?? ['localhost'], DEFAULT_PORTS[protocol], warnings);
-  out.auth = given.auth ?? inferAuth(given.user, given.password);
+  out.auth = given.auth ?? inferAuth(given.user, given.password, given.token);
   const values = out as { [K in OptionName]: ResolvedOptions[K] };
   checkCombinations(values, given, warnings);
   const resolved = Object.freeze({ ...values, warnings: Object.freeze([...new Set(warnings)]) }) as ResolvedOptions;

@@ -8,6 +8,9 @@ const BY_LOWER_NAME: ReadonlyMap<string, OptionName> = new Map(
 /** Prefix of session query options in `impala://` URLs: `queryOptions.MEM_LIMIT=2g`. */
 export const QUERY_OPTION_PREFIX = 'queryOptions.';
 
+/** Prefix of extra HTTP headers in `impala://` URLs: `httpHeaders.X-Gateway=abc` (values treated as secrets). */
+export const HTTP_HEADER_PREFIX = 'httpHeaders.';
+
 /**
  * The option a URL parameter or JDBC property names (its own name or an alias), matched
  * case-insensitively; undefined when it names none.
@@ -26,5 +29,5 @@ export const URL_PARAMETER_NAMES: readonly string[] = Object.freeze(
  * values and messages never show them, in every URL form.
  */
 export function isSecretName(name: string): boolean {
-  return /pwd|passw|passphrase|secret|token|jwt|authorization|cookie\.|credential|^(tls|ssl|client)_?key$/i.test(name);
+  return /pwd|passw|passphrase|secret|token|jwt|authorization|cookie\.|credential|^(tls|ssl|client)_?key$|^httpheaders\.|^http\.header\./i.test(name);
 }

@@ -1,6 +1,7 @@
 import { ArgumentError } from '../errors';
 import type { Channel } from './channel';
 import { Connection } from './connection';
+import { HttpConnection } from './http-connection';
 import type { ConnectionOptions } from './types';
 
 /**
@@ -15,6 +16,8 @@ export function openChannel(options: ConnectionOptions): Promise<Channel> {
   switch (transport) {
     case 'binary':
       return Connection.open(options);
+    case 'http':
+      return HttpConnection.open(options);
     default:
       return Promise.reject(new ArgumentError(`transport must be 'binary' or 'http', got ${JSON.stringify(transport)}`));
   }

@@ -34,6 +34,8 @@ export const ErrorCode = {
   PROTOCOL: 'IMPALA_ERR_PROTOCOL',
   /** The server answered with a Thrift TApplicationException (e.g. unknown method). */
   THRIFT_APPLICATION: 'IMPALA_ERR_THRIFT_APPLICATION',
+  /** HS2 over HTTP: an HTTP status other than 200 (a proxy's 429/502/503/504, or another unexpected one); see `status`. */
+  HTTP_STATUS: 'IMPALA_ERR_HTTP_STATUS',
 
   /** AnalysisException / ParseException and other statement errors found before execution. */
   ANALYSIS: 'IMPALA_ERR_ANALYSIS',

@@ -95,3 +95,44 @@ export class ProtocolError extends ImpalaError {
     super(details.code ?? ErrorCode.PROTOCOL, 'protocol', message, false, details);
   }
 }
+
+/**
+ * HS2 over HTTP: the server (in practice a proxy or load balancer in front of Impala,
+ * which itself only answers 200 or 401) answered an HTTP status other than 200.
+ *
+ * `requestWritten` is true whenever the whole request was sent: a proxy's 502 or 504
+ * may come after the coordinator received the call, so nothing is assumed about
+ * whether it ran. Idempotent RPCs were already resent by the channel after a 429, 502
+ * or 503 (honouring `Retry-After`) before this error was raised.
+ */
+export class HttpStatusError extends ImpalaError {
+  /** The HTTP status code, e.g. 503. */
+  readonly status: number;
+  /** The delay the server asked for with `Retry-After`, in ms; undefined when it sent none. */
+  readonly retryAfterMs: number | undefined;
+  /** The Thrift method of the request. */
+  readonly method: string;
+  /** Whether the whole request had been written (the server may have acted on it). */
+  readonly requestWritten: boolean;
+
+  constructor(
+    method: string,
+    status: number,
+    reason: string,
+    details: ImpalaErrorDetails & { retryAfterMs?: number | undefined; requestWritten?: boolean } = {},
+  ) {
+    const written = details.requestWritten ?? true;
+    super(
+      ErrorCode.HTTP_STATUS,
+      'connection',
+      `${details.coordinator ?? 'the server'} answered ${method} with HTTP ${status}${reason ? ` ${reason}` : ''}` +
+        (details.retryAfterMs !== undefined ? ` (Retry-After ${Math.round(details.retryAfterMs)} ms)` : ''),
+      !written,
+      details,
+    );
+    this.status = status;
+    this.retryAfterMs = details.retryAfterMs;
+    this.method = method;
+    this.requestWritten = written;
+  }
+}

@@ -45,6 +45,7 @@ export function healthSignal(err: unknown): HealthSignal {
   switch (err.code) {
     case ErrorCode.RPC_TIMEOUT:
     case ErrorCode.PROTOCOL:
+    case ErrorCode.HTTP_STATUS:
       return 'suspect';
     case ErrorCode.SERVER_SHUTTING_DOWN:
       return 'draining';
@@ -71,6 +72,7 @@ const UNKNOWN_FATE: ReadonlySet<ErrorCodeValue> = new Set([
   ErrorCode.RPC_TIMEOUT,
   ErrorCode.PROTOCOL,
   ErrorCode.INVALID_HANDLE,
+  ErrorCode.HTTP_STATUS,
 ]);
 
 /**

@@ -15,6 +15,7 @@ export const SIM_CLUSTER_DEFAULTS = Object.freeze({
   startTimeoutMs: 20_000,
   idleSessionTimeoutMs: 0,
   idleQueryTimeoutMs: 0,
+  httpCookieMaxAgeS: 86_400,
 });
 
 const KNOWN = new Set<string>([
@@ -24,8 +25,11 @@ const KNOWN = new Set<string>([
   'processes',
   'basePort',
   'beeswaxBasePort',
+  'httpBasePort',
   'host',
   'users',
+  'tokens',
+  'httpCookieMaxAgeS',
   'disconnectedSessionTimeoutMs',
   'fetchRowsTimeoutMs',
   'version',
@@ -46,8 +50,11 @@ export interface ResolvedClusterOptions {
   processes: boolean;
   basePort: number | undefined;
   beeswaxBasePort: number | undefined;
+  httpBasePort: number | undefined;
   host: string;
   users: Record<string, string> | undefined;
+  tokens: Record<string, string> | undefined;
+  httpCookieMaxAgeS: number;
   disconnectedSessionTimeoutMs: number;
   fetchRowsTimeoutMs: number;
   version: string;
@@ -80,6 +87,19 @@ function bool(option: string, value: unknown): boolean {
   return value;
 }
 
+/** Each front end needs `coordinators` consecutive ports; ranges given explicitly must not overlap. */
+function checkPortRanges(coordinators: number, ranges: ReadonlyArray<readonly [option: string, label: string, base: number | undefined]>): void {
+  for (let i = 1; i < ranges.length; i++) {
+    const [option, , base] = ranges[i]!;
+    if (base === undefined) continue;
+    for (const [otherOption, otherLabel, otherBase] of ranges.slice(0, i)) {
+      if (otherBase !== undefined && Math.abs(base - otherBase) < coordinators) {
+        throw invalid(option, `must leave room for ${coordinators} ${otherLabel} ports from ${otherOption} ${otherBase}, got ${base}`);
+      }
+    }
+  }
+}
+
 /** Applies defaults and rejects values the simulator cannot use, naming the option and what is accepted. */
 export function resolveClusterOptions(options: SimClusterOptions): ResolvedClusterOptions {
   if (typeof options !== 'object' || options === null) throw new ConfigError(ErrorCode.CONFIG_INVALID_VALUE, 'startCluster: options must be an object');
@@ -92,9 +112,12 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
   const coordinators = intIn('coordinators', options.coordinators ?? d.coordinators, 1, 64);
   const basePort = options.basePort === undefined ? undefined : intIn('basePort', options.basePort, 1, 65535 - (coordinators - 1));
   const beeswaxBasePort = options.beeswaxBasePort === undefined ? undefined : intIn('beeswaxBasePort', options.beeswaxBasePort, 1, 65535 - (coordinators - 1));
-  if (basePort !== undefined && beeswaxBasePort !== undefined && Math.abs(basePort - beeswaxBasePort) < coordinators) {
-    throw invalid('beeswaxBasePort', `must leave room for ${coordinators} HS2 ports from basePort ${basePort}, got ${beeswaxBasePort}`);
-  }
+  const httpBasePort = options.httpBasePort === undefined ? undefined : intIn('httpBasePort', options.httpBasePort, 1, 65535 - (coordinators - 1));
+  checkPortRanges(coordinators, [
+    ['basePort', 'HS2', basePort],
+    ['beeswaxBasePort', 'Beeswax', beeswaxBasePort],
+    ['httpBasePort', 'HTTP', httpBasePort],
+  ]);
   const host = options.host ?? d.host;
   if (typeof host !== 'string' || host === '') throw invalid('host', `must be a non-empty host name or address, got ${JSON.stringify(host)}`);
   const version = options.version ?? d.version;
@@ -112,6 +135,21 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
     }
     users = { ...options.users };
   }
+  let tokens: Record<string, string> | undefined;
+  if (options.tokens !== undefined) {
+    if (typeof options.tokens !== 'object' || options.tokens === null || Object.keys(options.tokens).length === 0) {
+      throw invalid('tokens', 'must be an object mapping at least one bearer token to its user name');
+    }
+    let i = 0;
+    for (const [token, user] of Object.entries(options.tokens)) {
+      i++;
+      // Never echo the token.
+      if (!token.includes('.') || /[\s]/.test(token) || typeof user !== 'string' || user === '') {
+        throw invalid('tokens', `entry ${i} must be a token containing '.' without spaces (Impala treats only such values as JWTs), mapped to a non-empty user name`);
+      }
+    }
+    tokens = { ...options.tokens };
+  }
   return {
     coordinators,
     catalogLagMs: ms('catalogLagMs', options.catalogLagMs ?? d.catalogLagMs),
@@ -119,8 +157,11 @@ export function resolveClusterOptions(options: SimClusterOptions): ResolvedClust
     processes: bool('processes', options.processes ?? d.processes),
     basePort,
     beeswaxBasePort,
+    httpBasePort,
     host,
     users,
+    tokens,
+    httpCookieMaxAgeS: intIn('httpCookieMaxAgeS', options.httpCookieMaxAgeS ?? d.httpCookieMaxAgeS, 0, 315_360_000),
     disconnectedSessionTimeoutMs: ms('disconnectedSessionTimeoutMs', options.disconnectedSessionTimeoutMs ?? d.disconnectedSessionTimeoutMs),
     fetchRowsTimeoutMs: ms('fetchRowsTimeoutMs', options.fetchRowsTimeoutMs ?? d.fetchRowsTimeoutMs),
     version,

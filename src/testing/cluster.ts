@@ -64,6 +64,9 @@ function runtimeSettings(o: ResolvedClusterOptions, index: number, acceptorPath:
     host: o.host,
     port: o.basePort === undefined ? 0 : o.basePort + index,
     beeswaxPort: o.beeswaxBasePort === undefined ? 0 : o.beeswaxBasePort + index,
+    httpPort: o.httpBasePort === undefined ? 0 : o.httpBasePort + index,
+    tokens: o.tokens,
+    httpCookieMaxAgeS: o.httpCookieMaxAgeS,
     version: o.version,
     errorWrapper: o.errorWrapper,
     disconnectedSessionTimeoutMs: o.disconnectedSessionTimeoutMs,
@@ -106,19 +109,22 @@ class Cluster implements SimCluster {
   }
 
   get url(): string {
-    return `${this.#urlSuffix.scheme}://${this.coordinators.map((c) => c.address).join(',')}/default${this.#urlSuffix.query}`;
+    return this.urlFor('hs2');
   }
 
   urlFor(protocol: SimProtocol): string {
+    const { scheme, query } = this.#urlSuffix;
+    const addresses = (pick: (c: SimCoordinator) => string): string => this.coordinators.map(pick).join(',');
     switch (protocol) {
       case 'hs2':
-        return this.url;
-      case 'beeswax': {
-        const { scheme, query } = this.#urlSuffix;
-        return `${scheme}://${this.coordinators.map((c) => c.beeswaxAddress).join(',')}/default${query === '' ? '?' : `${query}&`}protocol=beeswax`;
-      }
+        return `${scheme}://${addresses((c) => c.address)}/default${query}`;
+      case 'hs2-http':
+        // The scheme says HTTP (and TLS); the auth suffix is the binary one's.
+        return `${scheme === 'impalas' ? 'impala+https' : 'impala+http'}://${addresses((c) => c.httpAddress)}/default${query}`;
+      case 'beeswax':
+        return `${scheme}://${addresses((c) => c.beeswaxAddress)}/default${query === '' ? '?' : `${query}&`}protocol=beeswax`;
       default:
-        throw new ArgumentError(`urlFor: this simulator serves 'hs2' and 'beeswax', not ${JSON.stringify(protocol)}`);
+        throw new ArgumentError(`urlFor: protocol must be 'hs2', 'hs2-http' or 'beeswax', got ${JSON.stringify(protocol)}`);
     }
   }
 

@@ -8,6 +8,8 @@ export interface ExecutionRecord {
   sessionId: string;
   /** Printed Impala query id. */
   queryId: string;
+  /** The session's user (the authenticated user, or the `doAs` user over HTTP). */
+  user?: string;
   /** The simulator's own statement (metadata RPCs): not logged. */
   internal?: boolean;
 }

@@ -38,7 +38,7 @@ export class EngineGateway {
       defaultQueryOptions: this.#defaults,
       plan: (sql, ctx) => engine.plan(sql, ctx),
       execute: (id, record) => {
-        if (record.internal !== true) log.push({ sql: record.sql, sessionId: record.sessionId, queryId: record.queryId, at: Date.now() });
+        if (record.internal !== true) log.push({ sql: record.sql, sessionId: record.sessionId, queryId: record.queryId, user: record.user ?? 'anonymous', at: Date.now() });
         return engine.execute(id);
       },
       fetch: (id, maxRows) => engine.fetch(id, maxRows),

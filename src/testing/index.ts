@@ -17,6 +17,8 @@ export type {
   AdmissionOptions,
   CoordinatorStats,
   ExecutedStatementRecord,
+  HttpAuthCounts,
+  HttpStatusFaultOptions,
   RpcDelayOptions,
   ShutdownOptions,
   SimCluster,

@@ -1,4 +1,7 @@
 import type { SqlEngine } from './engine/types';
+import type { HttpAuthCounts } from './server/http-authority';
+
+export type { HttpAuthCounts } from './server/http-authority';
 
 /** Options of {@link startCluster}. Every field is optional. */
 export interface SimClusterOptions {
@@ -23,6 +26,11 @@ export interface SimClusterOptions {
    * (Impala's port 21000). Default: any free port for each, kept across restarts.
    */
   beeswaxBasePort?: number;
+  /**
+   * Coordinator `i` serves HS2 over HTTP on `httpBasePort + i` (Impala's port 28000).
+   * Default: any free port for each, kept across restarts.
+   */
+  httpBasePort?: number;
   /** Address to listen on. Default `'127.0.0.1'`. */
   host?: string;
   /**
@@ -31,6 +39,19 @@ export interface SimClusterOptions {
    * Default: none (NOSASL).
    */
   users?: Record<string, string>;
+  /**
+   * Bearer tokens accepted on the HTTP ports (token → user name), as Impala with JWT
+   * auth; a token must contain a `.` (Impala only treats such values as JWTs). The
+   * simulator does not verify JWT signatures: a listed token is valid. Default: none.
+   */
+  tokens?: Record<string, string>;
+  /**
+   * `Max-Age` of the `impala.auth` cookie the HTTP ports issue after a successful
+   * Basic/Bearer check, in seconds (Impala's `--max_cookie_lifetime_s`); 0 = no cookies.
+   * The cookie is `Secure` with `tls` (HTTPS) and not on plain HTTP, so tests over
+   * plain HTTP still get it back. Default 86400.
+   */
+  httpCookieMaxAgeS?: number;
   /** How long a session survives without any connection (Impala's `--disconnected_session_timeout`), in ms. Default 900000. */
   disconnectedSessionTimeoutMs?: number;
   /** How long FetchResults waits for rows before answering STILL_EXECUTING (FETCH_ROWS_TIMEOUT_MS), in ms. Default 10000. */
@@ -65,8 +86,9 @@ export interface SimClusterOptions {
   /** Bound on starting one coordinator (listen; with `processes`, fork and handshake), in ms. Default 20000. */
   startTimeoutMs?: number;
   /**
-   * TLS on every coordinator's port, like impalad with `--ssl_server_certificate`: the
-   * port then accepts only TLS (SASL, if any, runs inside it). Default: plain TCP.
+   * TLS on every coordinator's ports, like impalad with `--ssl_server_certificate`: the
+   * ports then accept only TLS (SASL, if any, runs inside it; the HTTP port serves
+   * HTTPS). Default: plain TCP.
    */
   tls?: SimTlsOptions;
   /**
@@ -75,7 +97,9 @@ export interface SimClusterOptions {
    * RFC 4752 security-layer exchange (QOP auth), and close the socket without a reply
    * when the ticket is not for a principal they accept. With `users` too, both PLAIN
    * and GSSAPI are accepted. Needs a C compiler and libkrb5-dev once: the acceptor is a
-   * small addon compiled on first use. Default: no Kerberos.
+   * small addon compiled on first use. The HTTP ports answer `401` with
+   * `WWW-Authenticate: Negotiate` to requests without other valid credentials, but do
+   * not accept SPNEGO yet. Default: no Kerberos.
    */
   kerberos?: SimKerberosOptions;
 }
@@ -126,6 +150,16 @@ export interface AdmissionOptions {
 /** A per-RPC delay: every method (`number` or without `method`) or one Thrift method by name. */
 export type RpcDelayOptions = number | { method?: string; ms: number };
 
+/** An HTTP status a proxy in front of a coordinator would answer (see {@link SimCoordinator.injectHttpStatus}). */
+export interface HttpStatusFaultOptions {
+  /** 429, 502 or 503. */
+  status: 429 | 502 | 503;
+  /** How many requests get it. Default 1; 0 clears. */
+  count?: number;
+  /** Sent as `Retry-After: <s>`. Default: no header. */
+  retryAfterS?: number;
+}
+
 /** One statement a coordinator started executing (after admission). */
 export interface ExecutedStatementRecord {
   /** Statement text as sent. */
@@ -134,6 +168,8 @@ export interface ExecutedStatementRecord {
   sessionId: string;
   /** Printed Impala query id. */
   queryId: string;
+  /** The session's user: the authenticated one, the OpenSession user name without auth, or the `doAs` user over HTTP. */
+  user: string;
   /** When execution started, `Date.now()` milliseconds. */
   at: number;
 }
@@ -149,8 +185,14 @@ export interface CoordinatorStats {
   openSessions: number;
   /** Registered operations (not yet closed). */
   openOperations: number;
-  /** Open client TCP connections. */
+  /** Open client TCP connections (binary and HTTP ports). */
   connections: number;
+  /**
+   * What the HTTP port counted in this incarnation: requests, cookies accepted and
+   * refused, credential checks, 401s. (Process coordinators: as of their last report;
+   * `refreshStats()` asks.)
+   */
+  http: HttpAuthCounts;
   /** Every statement executed on this coordinator since the cluster started, across restarts, oldest first. */
   executed: ExecutedStatementRecord[];
 }
@@ -166,13 +208,18 @@ export interface SimCoordinator {
   /** 0-based position in the cluster. */
   readonly index: number;
   readonly host: string;
+  /** Port of binary HS2 (NOSASL, or SASL PLAIN with `users`). */
   readonly port: number;
-  /** `host:port`. */
+  /** `host:port` of binary HS2. */
   readonly address: string;
   /** Port of the coordinator's Beeswax front end (one Impala session per connection). */
   readonly beeswaxPort: number;
   /** `host:beeswaxPort`. */
   readonly beeswaxAddress: string;
+  /** Port of HS2 over HTTP (any path; Basic with `users`, Bearer with `tokens`). */
+  readonly httpPort: number;
+  /** `host:httpPort`. */
+  readonly httpAddress: string;
   /** Listening and serving. */
   readonly up: boolean;
   /** Process id of the coordinator's child process (`processes: true` only). */
@@ -217,22 +264,30 @@ export interface SimCoordinator {
   dropDuringFetch(n?: number): Promise<void>;
   /** Admission limits for this coordinator; `null` removes them (admit everything). */
   setAdmission(options: AdmissionOptions | null): Promise<void>;
+  /**
+   * HTTP port only: the next `count` requests are answered with `status` (429, 502 or
+   * 503, and `Retry-After` when given) instead of being served, as a proxy or load
+   * balancer in front of the coordinator would.
+   */
+  injectHttpStatus(options: HttpStatusFaultOptions): Promise<void>;
 }
 
-/** A client protocol a simulated coordinator serves (HTTP only in builds that have it). */
+/** A client protocol a simulated coordinator serves, each on its own port. */
 export type SimProtocol = 'hs2' | 'hs2-http' | 'beeswax';
 
 /** A running simulated Impala cluster. */
 export interface SimCluster {
   /**
-   * `impala://127.0.0.1:p1,127.0.0.1:p2,.../default`; `impalas://` with `tls`, and
-   * `?auth=gssapi` (with `krbHost` from `kerberos.principal`) with `kerberos` alone.
+   * `impala://127.0.0.1:p1,127.0.0.1:p2,.../default` (binary HS2; {@link urlFor} for the
+   * other front ends); `impalas://` with `tls`, and `?auth=gssapi` (with `krbHost` from
+   * `kerberos.principal`) with `kerberos` alone.
    */
   readonly url: string;
   /**
-   * The cluster's URL for one protocol, with that protocol's ports and a
-   * `protocol=` parameter, e.g. `impala://127.0.0.1:b1,127.0.0.1:b2/default?protocol=beeswax`.
-   * `'hs2'` gives {@link url}.
+   * The cluster's URL for one protocol, with that protocol's ports and the same TLS
+   * and auth suffixes as {@link url}: `'hs2'` gives {@link url}; `'hs2-http'`
+   * `impala+http://127.0.0.1:h1,127.0.0.1:h2,.../default` (`impala+https://` with
+   * `tls`); `'beeswax'` `impala://127.0.0.1:b1,127.0.0.1:b2/default?protocol=beeswax`.
    *
    * @throws ArgumentError for a protocol this simulator does not serve.
    */

@@ -86,9 +86,9 @@ const ROWS: readonly Row[] = [
 
   // Recognised, but impala-ha does not have the feature
   { url: 'jdbc:impala://h/;AuthMech=12', code: UNSUPPORTED, message: /'AuthMech=12' .* not supported: impala-ha supports AuthMech 0 .* 3/, option: 'auth' },
-  { url: 'jdbc:impala://h/;DelegationUID=bob', code: UNSUPPORTED, message: /impersonation/ },
   { url: 'jdbc:hive2://zk1:2181,zk2:2181/;serviceDiscoveryMode=zooKeeper;zooKeeperNamespace=hiveserver2', code: UNSUPPORTED, message: /do not register in ZooKeeper/ },
-  { url: 'jdbc:hive2://h:21050/;auth=jwt', code: UNSUPPORTED, message: /'auth=jwt' .* not supported/ },
+  { url: 'jdbc:hive2://h:21050/;auth=browser', code: UNSUPPORTED, message: /'auth=browser' .* not supported/ },
+  { url: 'impala+http://h/?httpHeaders.Content-Length=5', code: VALUE, message: /'Content-Length' is set by the channel itself/, option: 'httpHeaders' },
   { url: 'jdbc:hive2://h:21050/;initFile=/tmp/init.sql', code: UNSUPPORTED, message: /initFile/ },
   { url: 'jdbc:hive2:///default', code: UNSUPPORTED, message: /embedded mode/ },
 ];

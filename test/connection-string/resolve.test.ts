@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import assert from 'node:assert/strict';
 import {
   DEFAULTS,
@@ -37,6 +38,13 @@ describe('resolveOptions', () => {
         assert.deepStrictEqual(r.coordinators, [`h1:${port}`, 'h2:1234', `[::1]:${port}`]);
       });
     }
+
+    it('picks the HTTP port from impala+http:// and ?transport=http', () => {
+      assert.deepStrictEqual(resolveOptions('impala+http://h1,h2:9000', NO_ENV).coordinators, ['h1:28000', 'h2:9000']);
+      assert.deepStrictEqual(resolveOptions('impala://h?transport=http', NO_ENV).coordinators, ['h:28000']);
+      const tls = resolveOptions('impala+https://h', NO_ENV);
+      assert.deepStrictEqual([tls.protocol, tls.tls, tls.coordinators], ['hs2-http', true, ['h:28000']]);
+    });
 
     it('picks the HTTP port from a JDBC transportMode', () => {
       assert.deepStrictEqual(resolveOptions('jdbc:impala://h;TransportMode=http', NO_ENV).coordinators, ['h:28000']);
@@ -123,6 +131,27 @@ describe('resolveOptions', () => {
       assert.equal(resolveOptions('impala://h', NO_ENV).auth, 'nosasl');
       assert.equal(resolveOptions('impala://alice@h', NO_ENV).auth, 'plain');
       assert.equal(resolveOptions('impalas://alice:pw@h', NO_ENV).auth, 'ldap');
+    });
+
+    it("infers 'jwt' from a token and accepts it only over HTTP with a token", () => {
+      const r = resolveOptions('impala+https://h?jwt=a.b.c', NO_ENV);
+      assert.equal(r.auth, 'jwt');
+      assert.ok(r.token instanceof Secret && r.token.reveal() === 'a.b.c');
+      assert.doesNotMatch(JSON.stringify(r) + inspect(r), /a\.b\.c/);
+      const provider = async (): Promise<string> => 'x.y.z';
+      assert.equal(resolveOptions({ coordinators: ['h'], protocol: 'hs2-http', token: provider, tls: true }, NO_ENV).token, provider);
+      expectConfigError(() => resolveOptions('impala://h?jwt=a.b.c', NO_ENV), ErrorCode.CONFIG_CONFLICT, /works over HTTP only; set protocol 'hs2-http'/);
+      expectConfigError(() => resolveOptions('impala+http://h?auth=jwt', NO_ENV), ErrorCode.CONFIG_CONFLICT, /auth 'jwt' needs a token/);
+      expectConfigError(() => resolveOptions('impala+http://u:p@h?jwt=a.b.c', NO_ENV), ErrorCode.CONFIG_CONFLICT, /both a password and a token are given/);
+      assert.match(resolveOptions('impala+http://h?jwt=a.b.c', NO_ENV).warnings.join('\n'), /bearer token is sent in clear text/);
+    });
+
+    it('keeps HTTP header values out of inspect, JSON and the canonical URL without includePassword', () => {
+      const r = resolveOptions({ coordinators: ['h'], protocol: 'hs2-http', httpHeaders: { 'X-Gateway-Key': 'k-777' } }, NO_ENV);
+      assert.equal(r.httpHeaders['X-Gateway-Key'], 'k-777');
+      assert.doesNotMatch(inspect(r) + JSON.stringify(r) + formatConnectionString(r), /k-777/);
+      assert.match(formatConnectionString(r, { includePassword: true }), /httpHeaders\.X-Gateway-Key=k-777/);
+      assert.match(resolveOptions({ coordinators: ['h'], httpHeaders: { 'X-A': '1' } }, NO_ENV).warnings.join('\n'), /httpHeaders ignored: protocol is 'hs2'/);
     });
 
     it('keeps a password given as a Secret, and an empty password as none', () => {

@@ -41,6 +41,18 @@ const ROWS: readonly Row[] = [
   },
   { url: 'impala://h1?protocol=hs2-http&httpPath=/cliservice', form: 'impala', options: { coordinators: ['h1'], protocol: 'hs2-http', httpPath: 'cliservice' } },
   { url: 'impala://h1?transportMode=http', form: 'impala', options: { coordinators: ['h1'], protocol: 'hs2-http' } },
+  { url: 'impala://h1?transport=http', form: 'impala', options: { coordinators: ['h1'], protocol: 'hs2-http' } },
+  { url: 'impala+http://h1,h2:28001/sales', form: 'impala', options: { protocol: 'hs2-http', coordinators: ['h1', 'h2:28001'], database: 'sales' } },
+  {
+    url: 'impala+https://alice:p@lb.example.com/?httpPath=gateway/impala&doAs=bob',
+    form: 'impala',
+    options: { tls: true, protocol: 'hs2-http', user: 'alice', password: pw('p'), coordinators: ['lb.example.com'], httpPath: 'gateway/impala', doAs: 'bob' },
+  },
+  {
+    url: 'impala+https://lb?auth=jwt&jwt=eyJ.abc.def&httpHeaders.X-Gateway-Key=k%201',
+    form: 'impala',
+    options: { tls: true, protocol: 'hs2-http', coordinators: ['lb'], auth: 'jwt', token: pw('eyJ.abc.def'), httpHeaders: { 'X-Gateway-Key': 'k 1' } },
+  },
   { url: 'impala://h1?protocol=BEESWAX', form: 'impala', options: { coordinators: ['h1'], protocol: 'beeswax' } },
   {
     url: 'impala://h1?ssl=true&ca_cert=%2Fetc%2Fssl%2Fca.pem&servername=LB.example.com',
@@ -88,6 +100,7 @@ const ROWS: readonly Row[] = [
 
   // Cloudera Impala JDBC
   { url: 'jdbc:impala://h:21050/;AuthMech=0', form: 'jdbc:impala', options: { coordinators: ['h:21050'], auth: 'nosasl' } },
+  { url: 'jdbc:impala://h:28000/;TransportMode=http;AuthMech=0;DelegationUID=bob', form: 'jdbc:impala', options: { coordinators: ['h:28000'], protocol: 'hs2-http', auth: 'nosasl', doAs: 'bob' } },
   {
     url: 'jdbc:impala://h:21050/db;AuthMech=3;UID=u;PWD=p;SSL=1',
     form: 'jdbc:impala',
@@ -198,6 +211,11 @@ const ROWS: readonly Row[] = [
     warnings: [/^a Hive conf after 'password' in the jdbc:hive2 URL is ignored; if the password contains reserved characters/],
   },
   { url: 'JDBC:HIVE2://[::1]:21050/default;AUTH=NOSASL', form: 'jdbc:hive2', options: { coordinators: ['[::1]:21050'], database: 'default', auth: 'nosasl' } },
+  {
+    url: 'jdbc:hive2://lb:443/;transportMode=http;httpPath=cliservice;ssl=true;auth=jwt;jwt=a.b.c;http.header.X-Trace=on',
+    form: 'jdbc:hive2',
+    options: { protocol: 'hs2-http', httpPath: 'cliservice', tls: true, auth: 'jwt', token: pw('a.b.c'), httpHeaders: { 'X-Trace': 'on' }, coordinators: ['lb:443'] },
+  },
 
   // Bare host lists
   { url: 'h1:21050,h2:21050', form: 'host-list', options: { coordinators: ['h1:21050', 'h2:21050'] } },

@@ -16,6 +16,10 @@ export interface HaproxyOptions {
   timeoutServer?: string;
   /** Health checks: `check inter 2s fall 3 rise 2` by default (HAProxy's defaults). */
   check?: string;
+  /** `mode`: `tcp` (default) or `http` (requests balanced one by one). */
+  mode?: 'tcp' | 'http';
+  /** HTTP mode: pin a client to a server with an inserted cookie (`cookie <name> insert indirect nocache`). */
+  affinityCookie?: string;
 }
 
 /** A running HAProxy on loopback. */
@@ -41,18 +45,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts HAProxy in TCP mode in front of `backends`, on a free loopback port. */
+/** Starts HAProxy (TCP mode unless `mode: 'http'`) in front of `backends`, on a free loopback port. */
 export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
   const bin = haproxyBinary();
   if (!bin.path) throw new Error(bin.reason);
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'impala-ha-haproxy-'));
   const check = options.check ?? 'check inter 2s fall 3 rise 2';
+  const mode = options.mode ?? 'tcp';
+  const cookie = options.affinityCookie;
   const cfg = [
     'global',
     '  maxconn 4096',
     'defaults',
-    '  mode tcp',
+    `  mode ${mode}`,
     '  timeout connect 2s',
     `  timeout client ${options.timeoutClient ?? '30s'}`,
     `  timeout server ${options.timeoutServer ?? '30s'}`,
@@ -61,7 +67,8 @@ export async function startHaproxy(options: HaproxyOptions): Promise<Haproxy> {
     '  default_backend coordinators',
     'backend coordinators',
     `  balance ${options.balance ?? 'leastconn'}`,
-    ...options.backends.map((b, i) => `  server c${i} ${b} ${check}`),
+    ...(cookie ? [`  cookie ${cookie} insert indirect nocache`] : []),
+    ...options.backends.map((b, i) => `  server c${i} ${b} ${check}${cookie ? ` cookie c${i}` : ''}`),
     '',
   ].join('\n');
   const cfgPath = path.join(dir, 'haproxy.cfg');

@@ -1,4 +1,4 @@
-import { createClient, type ClientOptions, type ImpalaClient } from '../../src';
+import { createClient, type ClientOptions, type ImpalaClient, type Protocol } from '../../src';
 import { startCluster } from '../../src/testing';
 import type { SimCluster, SimClusterOptions, SimCoordinator } from '../../src/testing/types';
 
@@ -16,32 +16,55 @@ export const FAST: ClientOptions = {
   retryMaxDelayMs: 100,
 };
 
-/** What the pool acceptance tests need to know about the protocol they run over. */
-export interface ProtocolCase {
-  readonly name: 'hs2' | 'beeswax';
+/**
+ * One way the pool acceptance tests reach the simulated coordinators: a client
+ * protocol over its wire. Each variant says what differs in what the tests observe.
+ */
+export interface PoolVariant {
+  /** The client protocol, also the suite's label: `[hs2]`, `[hs2-http]`, `[beeswax]`. */
+  readonly name: Protocol;
+  /** The wire: binary Thrift or HTTP. */
+  readonly transport: 'binary' | 'http';
   /** The RPC that polls a statement's state: HS2's GetOperationStatus, Beeswax's get_state. */
   readonly statusMethod: string;
   /**
-   * Whether a session outlives its socket. HS2: an idle cut is repaired on the same
-   * server session. Beeswax (session == connection): the server closes the session
-   * with the socket, asynchronously, and a new connection is a new session.
+   * Whether a session outlives its socket. HS2 (either wire): an idle cut is repaired
+   * on the same server session. Beeswax (session == connection): the server closes the
+   * session with the socket, asynchronously, and a new connection is a new session.
    */
   readonly reattachable: boolean;
-  /** The address clients use for a coordinator over this protocol. */
+  /**
+   * `connectionValidated.how` for a pooled connection whose socket a proxy cut while
+   * idle: binary HS2 reattaches its session on a new socket (`'reattached'`); an HTTP
+   * channel opens its next kept-alive connection by itself, so the check is an ordinary
+   * `'ping'`; Beeswax drops the dead unit and validates nothing (undefined).
+   */
+  readonly idleCutValidation: 'reattached' | 'ping' | undefined;
+  /** The HAProxy mode that fronts this wire. */
+  readonly proxyMode: 'tcp' | 'http';
+  /** The address clients use for a coordinator over this variant. */
   address(c: SimCoordinator): string;
 }
 
-/** HS2 (binary, 21050) and the legacy Beeswax protocol (21000). */
-export const PROTOCOLS: readonly ProtocolCase[] = [
-  { name: 'hs2', statusMethod: 'GetOperationStatus', reattachable: true, address: (c) => c.address },
-  { name: 'beeswax', statusMethod: 'get_state', reattachable: false, address: (c) => c.beeswaxAddress },
+/** HS2 over binary (21050) and over HTTP (28000), and Beeswax (21000; binary only). */
+export const VARIANTS: readonly PoolVariant[] = [
+  { name: 'hs2', transport: 'binary', statusMethod: 'GetOperationStatus', reattachable: true, idleCutValidation: 'reattached', proxyMode: 'tcp', address: (c) => c.address },
+  { name: 'hs2-http', transport: 'http', statusMethod: 'GetOperationStatus', reattachable: true, idleCutValidation: 'ping', proxyMode: 'http', address: (c) => c.httpAddress },
+  { name: 'beeswax', transport: 'binary', statusMethod: 'get_state', reattachable: false, idleCutValidation: undefined, proxyMode: 'tcp', address: (c) => c.beeswaxAddress },
 ];
 
-/** Declares the suite once per protocol (`<title> [hs2]`, `<title> [beeswax]`). */
-export function describeProtocols(title: string, fn: (this: Mocha.Suite, p: ProtocolCase) => void): void {
-  for (const p of PROTOCOLS) {
-    describe(`${title} [${p.name}]`, function () {
-      fn.call(this, p);
+/** The variant of one protocol. */
+export function variant(name: Protocol): PoolVariant {
+  const v = VARIANTS.find((x) => x.name === name);
+  if (v === undefined) throw new Error(`no pool test variant '${name}'`);
+  return v;
+}
+
+/** Declares the suite once per variant (`<title> [hs2]`, `<title> [hs2-http]`, `<title> [beeswax]`). */
+export function describeVariants(title: string, fn: (this: Mocha.Suite, v: PoolVariant) => void): void {
+  for (const v of VARIANTS) {
+    describe(`${title} [${v.name}]`, function () {
+      fn.call(this, v);
     });
   }
 }
@@ -50,15 +73,28 @@ export function describeProtocols(title: string, fn: (this: Mocha.Suite, p: Prot
 export class PoolFixture {
   cluster!: SimCluster;
   readonly clients: ImpalaClient[] = [];
-  readonly protocol: ProtocolCase;
+  readonly variant: PoolVariant;
 
-  constructor(protocol: ProtocolCase = PROTOCOLS[0]!) {
-    this.protocol = protocol;
+  /** @param v which front end of each simulated coordinator the clients use. Default binary HS2. */
+  constructor(v: PoolVariant = VARIANTS[0]!) {
+    this.variant = v;
   }
 
-  /** The client addresses of the cluster's coordinators for this fixture's protocol. */
+  /** The client address of a coordinator (by index or itself) for this fixture's variant. */
+  address(c: number | SimCoordinator): string {
+    return this.variant.address(typeof c === 'number' ? this.cluster.coordinators[c]! : c);
+  }
+
+  /** The client addresses of the cluster's coordinators, in order. */
   addresses(): string[] {
-    return this.cluster.coordinators.map((c) => this.protocol.address(c));
+    return this.cluster.coordinators.map((c) => this.variant.address(c));
+  }
+
+  /** The coordinator a client address belongs to. */
+  byAddress(address: string): SimCoordinator {
+    const c = this.cluster.coordinators.find((x) => this.variant.address(x) === address);
+    if (c === undefined) throw new Error(`no coordinator at ${address} (${this.variant.name})`);
+    return c;
   }
 
   async start(options: SimClusterOptions = {}): Promise<SimCluster> {
@@ -67,7 +103,7 @@ export class PoolFixture {
   }
 
   client(options: ClientOptions = {}): ImpalaClient {
-    const c = createClient({ coordinators: this.addresses(), protocol: this.protocol.name, ...FAST, ...options });
+    const c = createClient({ coordinators: this.addresses(), protocol: this.variant.name, ...FAST, ...options });
     this.clients.push(c);
     return c;
   }

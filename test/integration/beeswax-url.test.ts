@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { ConfigError, createClient, ErrorCode, ImpalaError } from '../../src';
-import { FAST, PoolFixture, PROTOCOLS } from '../helpers/pool-fixtures';
+import { FAST, PoolFixture, variant } from '../helpers/pool-fixtures';
 
 describe('client over Beeswax from a connection string (simulator)', function () {
   this.timeout(30_000);
-  const fx = new PoolFixture(PROTOCOLS.find((p) => p.name === 'beeswax'));
+  const fx = new PoolFixture(variant('beeswax'));
   afterEach(() => fx.stop());
 
   it("cluster.urlFor('beeswax') gives a URL the client takes as is: query, stream, execute and a session", async () => {
@@ -34,10 +34,10 @@ describe('client over Beeswax from a connection string (simulator)', function ()
     await assert.rejects(impala.query('SET MEM_LIMIT=1g'), (e: unknown) => e instanceof ImpalaError && e.code === ErrorCode.INVALID_ARGUMENT);
   });
 
-  it("protocol 'hs2-http' is still refused with a config error naming what is supported", () => {
+  it('doAs (impersonation) over Beeswax is refused at createClient with a config error naming the protocols that carry it', () => {
     assert.throws(
-      () => createClient({ coordinators: ['127.0.0.1:28000'], protocol: 'hs2-http' }),
-      (e: unknown) => e instanceof ConfigError && e.code === ErrorCode.CONFIG_UNSUPPORTED && /'beeswax'/.test(e.message),
+      () => createClient({ coordinators: ['127.0.0.1:21000'], protocol: 'beeswax', doAs: 'bob' }),
+      (e: unknown) => e instanceof ConfigError && e.code === ErrorCode.CONFIG_UNSUPPORTED && e.option === 'doAs' && /'hs2'.*'hs2-http'/.test(e.message),
     );
   });
 });

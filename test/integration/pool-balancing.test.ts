@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { PoolFixture, describeProtocols, loadLoop } from '../helpers/pool-fixtures';
+import { PoolFixture, describeVariants, loadLoop } from '../helpers/pool-fixtures';
 
-describeProtocols('pool: balancing across coordinators (simulator)', function (p) {
+describeVariants('pool: balancing across coordinators (simulator)', function (v) {
   this.timeout(30_000);
-  const fx = new PoolFixture(p);
+  const fx = new PoolFixture(v);
   beforeEach(() => fx.start());
   afterEach(() => fx.stop());
 
@@ -27,8 +27,8 @@ describeProtocols('pool: balancing across coordinators (simulator)', function (p
       per.set(r.coordinator, (per.get(r.coordinator) ?? 0) + 1);
     });
     assert.deepEqual(errors, []);
-    const slowCount = per.get(p.address(slow)) ?? 0;
-    const fast = fx.cluster.coordinators.slice(0, 2).map((c) => per.get(p.address(c)) ?? 0);
+    const slowCount = per.get(v.address(slow)) ?? 0;
+    const fast = fx.cluster.coordinators.slice(0, 2).map((c) => per.get(v.address(c)) ?? 0);
     assert.ok(slowCount < Math.min(...fast) * 0.6, `slow ${slowCount} vs fast ${fast.join('/')}`);
     assert.ok(slowCount > 0, 'the slow coordinator still gets some traffic');
   });

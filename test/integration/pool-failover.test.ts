@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import type { CoordinatorDownEvent, CoordinatorUpEvent } from '../../src';
-import { PoolFixture, describeProtocols, loadLoop, waitFor } from '../helpers/pool-fixtures';
+import { PoolFixture, describeVariants, loadLoop, waitFor } from '../helpers/pool-fixtures';
 
-describeProtocols('pool: coordinator failures (simulator)', function (p) {
+describeVariants('pool: coordinator failures (simulator)', function (v) {
   this.timeout(60_000);
-  const fx = new PoolFixture(p);
+  const fx = new PoolFixture(v);
   beforeEach(() => fx.start());
   afterEach(() => fx.stop());
 
@@ -28,20 +28,20 @@ describeProtocols('pool: coordinator failures (simulator)', function (p) {
     const load = await loadLoop(8, 10_000, async (w, i) => {
       const r = await impala.query('SELECT count(*) AS n FROM range(?) t', { params: [1000 + ((w * 31 + i) % 500)] });
       served.set(r.coordinator, (served.get(r.coordinator) ?? 0) + 1);
-      if (restartedAt && r.coordinator === p.address(victim)) servedAfterRestart++;
+      if (restartedAt && r.coordinator === v.address(victim)) servedAfterRestart++;
     });
     await chaos;
     assert.deepEqual(load.errors.map((e) => e.message), []);
     assert.ok(load.ok > 100, `only ${load.ok} queries ran`);
-    const victimDowns = downs.filter((d) => d.coordinator === p.address(victim));
+    const victimDowns = downs.filter((d) => d.coordinator === v.address(victim));
     assert.equal(victimDowns.length, 1, `coordinatorDown events: ${downs.map((d) => d.coordinator).join(', ')}`);
     assert.equal(victimDowns[0]!.previous, 'up', 'marked down straight from up, on its first failure');
-    const up = ups.find((u) => u.coordinator === p.address(victim));
+    const up = ups.find((u) => u.coordinator === v.address(victim));
     assert.ok(up, 'coordinatorUp after restart');
     assert.ok(up.time.getTime() - restartedAt < 3000, `back ${up.time.getTime() - restartedAt} ms after restart`);
     assert.ok(up.weight < 1, `slow start weight at coming back: ${up.weight}`);
     assert.ok(servedAfterRestart > 0, 'the restarted coordinator serves again');
-    for (const c of fx.cluster.coordinators) assert.ok((served.get(p.address(c)) ?? 0) > 0, `${p.address(c)} served nothing`);
+    for (const c of fx.cluster.coordinators) assert.ok((served.get(v.address(c)) ?? 0) > 0, `${v.address(c)} served nothing`);
   });
 
   it('hang one of 3: read-only callers see no error, latency is bounded by the timeouts, and it is marked down', async () => {
@@ -56,7 +56,7 @@ describeProtocols('pool: coordinator failures (simulator)', function (p) {
     const worst = Math.max(...load.latencies);
     // One timed-out attempt (≤ rpcTimeoutMs) plus a retry elsewhere; two at most when a validation ping hit the hang first.
     assert.ok(worst < 2 * 800 + 1000, `worst latency ${worst} ms`);
-    assert.ok(downs.includes(p.address(victim)), 'hung coordinator marked down');
+    assert.ok(downs.includes(v.address(victim)), 'hung coordinator marked down');
   });
 
   it('graceful shutdown of one: its in-flight queries finish, nothing new is sent there, no caller error', async () => {
@@ -75,8 +75,8 @@ describeProtocols('pool: coordinator failures (simulator)', function (p) {
     const longResults = await Promise.all(long);
     assert.deepEqual(load.errors.map((e) => e.message), []);
     assert.equal(longResults.length, 6);
-    assert.ok(longResults.some((r) => r.coordinator === p.address(victim)), 'some long query ran on the victim and finished');
-    assert.ok(draining.includes(p.address(victim)), 'coordinatorDraining emitted');
+    assert.ok(longResults.some((r) => r.coordinator === v.address(victim)), 'some long query ran on the victim and finished');
+    assert.ok(draining.includes(v.address(victim)), 'coordinatorDraining emitted');
     const executedOnVictim = fx.cluster.stats()[2]!.executed.slice(executedBefore);
     assert.deepEqual(executedOnVictim.map((e) => e.sql), [], 'nothing new executed on the draining coordinator');
   });

@@ -1,16 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { createClient, type ConnectionValidatedEvent } from '../../src';
-import { FAST, PoolFixture, describeProtocols, waitFor } from '../helpers/pool-fixtures';
+import { FAST, PoolFixture, describeVariants, waitFor } from '../helpers/pool-fixtures';
 import { haproxyBinary, startHaproxy, type Haproxy } from '../helpers/haproxy';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describeProtocols('pool: idle connections cut by a proxy (simulator)', function (p) {
+describeVariants('pool: idle connections cut by a proxy (simulator)', function (v) {
   this.timeout(30_000);
-  const fx = new PoolFixture(p);
+  const fx = new PoolFixture(v);
   afterEach(() => fx.stop());
 
-  it(`dropIdle(500) then a query after 1 s idle: no caller error; ${p.reattachable ? 'no new server session' : 'the cut session is replaced by a new one'}`, async () => {
+  it(`dropIdle(500) then a query after 1 s idle: no caller error; ${v.reattachable ? 'no new server session' : 'the cut session is replaced by a new one'}`, async () => {
     await fx.start({ coordinators: 1 });
     const impala = fx.client();
     const validated: ConnectionValidatedEvent[] = [];
@@ -25,12 +25,12 @@ describeProtocols('pool: idle connections cut by a proxy (simulator)', function 
     assert.equal(first.attempts, 1);
     assert.equal(second.attempts, 1);
     const log = fx.cluster.stats()[0]!.executed;
-    if (p.reattachable) {
+    if (v.reattachable) {
       assert.equal(fx.cluster.stats()[0]!.openSessions, sessionsBefore, 'no new HS2 session');
       assert.equal(log.at(-1)!.sessionId, log.at(-2)!.sessionId, 'both queries ran in the same HS2 session');
       assert.deepEqual(
-        validated.map((v) => v.how),
-        ['reattached'],
+        validated.map((e) => e.how),
+        [v.idleCutValidation],
       );
     } else {
       // Beeswax: the cut ended the server session with its socket; the pool dropped the
@@ -57,8 +57,8 @@ describeProtocols('pool: idle connections cut by a proxy (simulator)', function 
 
     it('the query after 2 s idle succeeds', async () => {
       await fx.start({ coordinators: 1 });
-      proxy = await startHaproxy({ backends: fx.addresses(), timeoutClient: '1s', balance: 'leastconn' });
-      const impala = createClient({ coordinators: [proxy.address], protocol: p.name, ...FAST });
+      proxy = await startHaproxy({ backends: fx.addresses(), timeoutClient: '1s', balance: 'leastconn', mode: v.proxyMode });
+      const impala = createClient({ coordinators: [proxy.address], protocol: v.name, ...FAST });
       fx.clients.push(impala);
       const validated: ConnectionValidatedEvent[] = [];
       impala.on('connectionValidated', (e) => validated.push(e));
@@ -69,8 +69,8 @@ describeProtocols('pool: idle connections cut by a proxy (simulator)', function 
       assert.deepEqual(r.rows, [{ three: 3 }]);
       assert.equal(r.attempts, 1);
       assert.equal(r.coordinator, proxy.address);
-      if (p.reattachable) {
-        assert.deepEqual(validated.map((v) => v.how), ['reattached'], 'HAProxy had cut the idle socket; the same session was reattached');
+      if (v.reattachable) {
+        assert.deepEqual(validated.map((e) => e.how), [v.idleCutValidation], 'HAProxy had cut the idle socket; the same session carried on over a new one');
         assert.equal(fx.cluster.stats()[0]!.openSessions, sessions, 'no new HS2 session behind the proxy');
       } else {
         assert.deepEqual(validated, [], 'HAProxy had cut the idle socket; Beeswax cannot reattach, the pool opened a new connection');

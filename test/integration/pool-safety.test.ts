@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ErrorCode, ImpalaError, NoCoordinatorError, OutcomeUnknownError, createClient } from '../../src';
-import { FAST, PoolFixture, describeProtocols, waitFor } from '../helpers/pool-fixtures';
+import { FAST, PoolFixture, describeVariants, waitFor } from '../helpers/pool-fixtures';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -14,9 +14,9 @@ async function rejection(p: Promise<unknown>): Promise<ImpalaError> {
   assert.fail('expected a rejection');
 }
 
-describeProtocols('pool: what is never lost or repeated (simulator)', function (p) {
+describeVariants('pool: what is never lost or repeated (simulator)', function (v) {
   this.timeout(30_000);
-  const fx = new PoolFixture(p);
+  const fx = new PoolFixture(v);
   afterEach(() => fx.stop());
 
   /**
@@ -26,7 +26,7 @@ describeProtocols('pool: what is never lost or repeated (simulator)', function (
    */
   async function dropAfterExecuteIsWritten(): Promise<void> {
     const c = fx.cluster.coordinators[0]!;
-    await c.setRpcDelay({ method: p.statusMethod, ms: 600 });
+    await c.setRpcDelay({ method: v.statusMethod, ms: 600 });
     await c.dropIdle(250);
   }
 
@@ -59,7 +59,7 @@ describeProtocols('pool: what is never lost or repeated (simulator)', function (
     const sql = 'INSERT INTO marks VALUES (7)';
     const res = await impala.execute(sql, { idempotent: true });
     assert.equal(res.attempts, 2);
-    assert.notEqual(res.coordinator, p.address(fx.cluster.coordinators[0]!));
+    assert.notEqual(res.coordinator, fx.address(0));
     await waitFor(() => inserts(sql) === 2, 3000, 'both executions (the first ran before its socket was cut)');
   });
 
@@ -87,7 +87,7 @@ describeProtocols('pool: what is never lost or repeated (simulator)', function (
       }
     }, 5000, 'the client to work again');
     const r = await impala.query('SELECT 5 AS five');
-    assert.equal(r.coordinator, p.address(fx.cluster.coordinators[1]!));
+    assert.equal(r.coordinator, fx.address(1));
   });
 
   it('a lone address (one coordinator or a proxy) is tried even while marked down, so recovery needs no probe', async () => {
@@ -107,7 +107,7 @@ describeProtocols('pool: what is never lost or repeated (simulator)', function (
     await fx.start();
     const addresses = fx.addresses();
     for (const c of fx.cluster.coordinators) await c.kill();
-    const impala = createClient({ coordinators: addresses, protocol: p.name, ...FAST, retries: 5, retryBudgetRatio: 0.2, retryBudgetMinPerSecond: 0.5, healthCheckIntervalMs: 60_000, healthCheckMaxIntervalMs: 60_000 });
+    const impala = createClient({ coordinators: addresses, protocol: v.name, ...FAST, retries: 5, retryBudgetRatio: 0.2, retryBudgetMinPerSecond: 0.5, healthCheckIntervalMs: 60_000, healthCheckMaxIntervalMs: 60_000 });
     fx.clients.push(impala);
     let retries = 0;
     impala.on('retried', () => retries++);
@@ -132,7 +132,7 @@ describeProtocols('pool: what is never lost or repeated (simulator)', function (
     assert.ok(fx.cluster.stats().some((c) => c.openSessions > 0));
     await impala.close();
     // Beeswax has no close-session RPC: the server ends the session when it sees the socket close.
-    if (!p.reattachable) await waitFor(() => fx.cluster.stats().every((c) => c.openSessions === 0 && c.openOperations === 0), 3000, 'the server to see the sockets close');
+    if (!v.reattachable) await waitFor(() => fx.cluster.stats().every((c) => c.openSessions === 0 && c.openOperations === 0), 3000, 'the server to see the sockets close');
     const stats = fx.cluster.stats();
     for (const c of stats) {
       assert.equal(c.openSessions, 0, `${c.address} sessions`);

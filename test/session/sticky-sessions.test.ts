@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ErrorCode, ImpalaError, OutcomeUnknownError, SessionLostError, type SessionReopenedEvent } from '../../src';
-import { PoolFixture, describeProtocols, waitFor } from '../helpers/pool-fixtures';
+import { PoolFixture, describeVariants, waitFor } from '../helpers/pool-fixtures';
 
 const run = promisify(execFile);
 
@@ -20,9 +20,9 @@ async function failures(rounds: number, round: (i: number) => Promise<void>): Pr
   return failed;
 }
 
-describeProtocols('sticky sessions and DDL consistency (simulator)', function (p) {
+describeVariants('sticky sessions and DDL consistency (simulator)', function (v) {
   this.timeout(60_000);
-  const fx = new PoolFixture(p);
+  const fx = new PoolFixture(v);
   afterEach(() => fx.stop());
 
   it('with catalogLagMs 2000, CREATE then SELECT fails through plain roundrobin, never through withSession, ddl sync or an affinity key', async () => {
@@ -103,7 +103,7 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
     const sample = Array.from({ length: 40 }, (_, i) => `tenant-${i}`);
     const mine: Record<string, string> = {};
     for (const k of sample) mine[k] = (await impala.query('SELECT 1', { affinity: k })).coordinator;
-    const child = await run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../helpers/affinity-child.ts'), addresses.join(','), sample.join(','), p.name], {
+    const child = await run(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../helpers/affinity-child.ts'), addresses.join(','), sample.join(','), v.name], {
       timeout: 30_000,
     });
     assert.deepEqual(JSON.parse(child.stdout), mine);
@@ -119,20 +119,20 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
     const before = await map();
     const lost = fx.cluster.coordinators[1]!;
     await lost.kill();
-    await impala.query('SELECT 1', { affinity: keys[before.indexOf(p.address(lost))]! }); // meets the dead coordinator, marks it down
+    await impala.query('SELECT 1', { affinity: keys[before.indexOf(v.address(lost))]! }); // meets the dead coordinator, marks it down
     await waitFor(() => impala.stats().coordinators[1]!.state === 'down', 5000, 'coordinator marked down');
     const after = await map();
     let moved = 0;
     for (let i = 0; i < keys.length; i++) {
       if (before[i] === after[i]) continue;
       moved++;
-      assert.equal(before[i], p.address(lost), `${keys[i]} moved from a live coordinator`);
+      assert.equal(before[i], v.address(lost), `${keys[i]} moved from a live coordinator`);
     }
-    assert.equal(moved, before.filter((c) => c === p.address(lost)).length);
+    assert.equal(moved, before.filter((c) => c === v.address(lost)).length);
     assert.ok(moved > 250 && moved < 420, `moved ${moved} of 1000`);
   });
 
-  it(`a session whose socket is cut by dropIdle keeps its SET options and database${p.reattachable ? ', with no new server session' : ': a new Beeswax session with USE and SET replayed'}`, async () => {
+  it(`a session whose socket is cut by dropIdle keeps its SET options and database${v.reattachable ? ', with no new server session' : ': a new Beeswax session with USE and SET replayed'}`, async () => {
     await fx.start({ coordinators: 1 });
     await fx.cluster.seed("CREATE SCHEMA sales; CREATE TABLE sales.orders AS SELECT 1 AS id");
     const impala = fx.client();
@@ -151,7 +151,7 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
     const set = await s.query<{ option: string; value: string }>('SET');
     assert.equal(set.rows.find((r) => r.option === 'MEM_LIMIT')?.value, '1g');
     assert.deepEqual(s.state, { database: 'sales', options: { MEM_LIMIT: '1g' } });
-    if (p.reattachable) {
+    if (v.reattachable) {
       assert.equal(s.sessionId, sessionId);
       assert.equal(fx.cluster.stats()[0]!.openSessions, sessions);
       assert.deepEqual(reopened, []);
@@ -170,7 +170,7 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
       const impala = fx.client();
       const s = await impala.session({ affinity: 'k1' });
       await s.execute('SET MEM_LIMIT=2g');
-      await fx.cluster.coordinators.find((c) => p.address(c) === s.coordinator)!.kill();
+      await fx.byAddress(s.coordinator).kill();
       const err = await s.query('SELECT 1').then(() => undefined, (e: unknown) => e);
       assert.ok(err instanceof SessionLostError, String(err));
       assert.equal(err.code, ErrorCode.SESSION_LOST);
@@ -191,9 +191,8 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
       await s.execute('SET MEM_LIMIT=3g');
       const first = s.coordinator;
       const select = s.query('SELECT sleep(800) AS slept, count(*) AS n FROM audit');
-      const byAddress = (a: string) => fx.cluster.coordinators.find((c) => p.address(c) === a)!;
-      await waitFor(() => fx.cluster.stats()[byAddress(first).index]!.openOperations > 0, 3000, 'the SELECT to start');
-      await byAddress(first).kill();
+      await waitFor(() => fx.cluster.stats()[fx.byAddress(first).index]!.openOperations > 0, 3000, 'the SELECT to start');
+      await fx.byAddress(first).kill();
       const r = await select;
       assert.equal(r.rows[0]!.slept, true);
       assert.notEqual(s.coordinator, first);
@@ -208,8 +207,8 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
       const insertSql = 'INSERT INTO audit SELECT 1 WHERE sleep(800)';
       const insert = s.execute(insertSql).then(() => undefined, (e: unknown) => e);
       // Wait for the INSERT itself: the SET query before it may still be closing in the background.
-      await waitFor(() => fx.cluster.stats()[byAddress(second).index]!.executed.some((e) => e.sql === insertSql), 3000, 'the INSERT to start');
-      await byAddress(second).kill();
+      await waitFor(() => fx.cluster.stats()[fx.byAddress(second).index]!.executed.some((e) => e.sql === insertSql), 3000, 'the INSERT to start');
+      await fx.byAddress(second).kill();
       const err = await insert;
       assert.ok(err instanceof OutcomeUnknownError, String(err));
       assert.match(err.message, /may have run/);
@@ -230,7 +229,7 @@ describeProtocols('sticky sessions and DDL consistency (simulator)', function (p
     await sessions[0]!.close();
     await impala.close();
     // Beeswax has no close-session RPC: the server ends the session when it sees the socket close.
-    if (!p.reattachable) await waitFor(() => fx.cluster.stats().every((c) => c.openSessions === 0 && c.openOperations === 0), 3000, 'the server to see the sockets close');
+    if (!v.reattachable) await waitFor(() => fx.cluster.stats().every((c) => c.openSessions === 0 && c.openOperations === 0), 3000, 'the server to see the sockets close');
     for (const c of fx.cluster.stats()) {
       assert.equal(c.openSessions, 0, `${c.address} sessions`);
       assert.equal(c.openOperations, 0, `${c.address} operations`);

@@ -313,12 +313,17 @@ describe('simulator: Beeswax from child-process coordinators (processes: true)',
 });
 
 describe('simulator: Beeswax ports and URLs', () => {
-  it('refuses a beeswaxBasePort that overlaps the HS2 ports, and urlFor a protocol it does not serve', async () => {
-    await assert.rejects(startCluster({ coordinators: 3, basePort: 40000, beeswaxBasePort: 40002 }), (e: unknown) => e instanceof ConfigError && /beeswaxBasePort/.test(e.message));
+  it('refuses a beeswaxBasePort that overlaps the HS2 or HTTP ports, and urlFor a protocol it does not serve', async () => {
+    await assert.rejects(startCluster({ coordinators: 3, basePort: 40000, beeswaxBasePort: 40002 }), (e: unknown) => e instanceof ConfigError && /beeswaxBasePort .*HS2 ports from basePort 40000/.test(e.message));
+    await assert.rejects(
+      startCluster({ coordinators: 3, httpBasePort: 40000, beeswaxBasePort: 39998 }),
+      (e: unknown) => e instanceof ConfigError && /httpBasePort .*Beeswax ports from beeswaxBasePort 39998/.test(e.message),
+    );
     const cluster = await startCluster({ coordinators: 1 });
     try {
-      assert.throws(() => cluster.urlFor('hs2-http'), (e: unknown) => e instanceof ArgumentError && /'hs2' and 'beeswax'/.test(e.message));
+      assert.throws(() => cluster.urlFor('odbc' as never), (e: unknown) => e instanceof ArgumentError && /'hs2', 'hs2-http' or 'beeswax'/.test(e.message));
       assert.equal(cluster.urlFor('hs2'), cluster.url);
+      assert.equal(cluster.urlFor('hs2-http'), `impala+http://${cluster.coordinators[0]!.httpAddress}/default`);
     } finally {
       await cluster.stop();
     }

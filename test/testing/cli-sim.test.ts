@@ -46,9 +46,11 @@ describe('impala-ha sim (command line)', function () {
     await eventually(() => run.lines.some((l) => l.startsWith('Serving')), 'the simulator to start', 20_000);
     const url = run.lines[0]!;
     assert.match(url, /^impala:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/default$/);
+    assert.match(run.lines[1]!, /^hs2-http: impala\+http:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/default$/);
+    assert.match(run.lines[2]!, /^beeswax: impala:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/default\?protocol=beeswax$/);
     const coordinatorLines = run.lines.filter((l) => l.startsWith('coordinator '));
     assert.equal(coordinatorLines.length, 3);
-    assert.match(run.lines[1]!, /^beeswax: impala:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\/default\?protocol=beeswax$/);
+    for (const line of coordinatorLines) assert.match(line, /^coordinator \d: 127\.0\.0\.1:\d+, HTTP 127\.0\.0\.1:\d+, beeswax 127\.0\.0\.1:\d+$/);
     const ports = [...url.matchAll(/:(\d+)/g)].map((m) => Number(m[1]));
     const client = await Hs2TestClient.connect({ host: '127.0.0.1', port: ports[2]! });
     try {
@@ -96,6 +98,6 @@ describe('impala-ha sim (command line)', function () {
     runs.push(help);
     assert.equal(await help.exited, 0);
     const text = help.lines.join('\n');
-    for (const flag of ['--coordinators', '--base-port', '--catalog-lag-ms', '--processes', '--users']) assert.ok(text.includes(flag), flag);
+    for (const flag of ['--coordinators', '--base-port', '--http-base-port', '--beeswax-base-port', '--catalog-lag-ms', '--processes', '--users']) assert.ok(text.includes(flag), flag);
   });
 });

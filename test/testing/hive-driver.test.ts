@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as hive from 'hive-driver';
 import { HIVE_FETCH_FIRST, HIVE_FETCH_NEXT } from './helpers/hive-driver';
+import { eventually } from './helpers/hs2-client';
 import { uniqueTable, useCluster } from './helpers/sim-fixture';
 
 // hive-driver's own generated Thrift types (its TCLIService_types has V10 etc.).
@@ -188,5 +189,60 @@ describe('simulator: hive-driver reads from a coordinator', function () {
       assert.equal(amount.DECIMAL_DIGITS, 2);
       assert.equal(amount.ORDINAL_POSITION, 2);
     });
+  });
+});
+
+/**
+ * The same outside check over HS2 HTTP: hive-driver's HttpConnection (thrift's node
+ * HTTP client) with Basic authentication against a coordinator's HTTP port; it keeps
+ * the `impala.auth` cookie the simulator issues and sends it back.
+ */
+describe('simulator: hive-driver reads from a coordinator over HTTP', function () {
+  this.timeout(20_000);
+  const sim = useCluster({ coordinators: 1, users: { hive: 'hive-pw' } });
+  const closers: Array<() => Promise<unknown> | unknown> = [];
+
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await Promise.resolve(close()).catch(() => undefined);
+  });
+
+  it('opens a session, runs a query and reads its rows through HttpConnection + PlainHttpAuthentication, using the auth cookie', async () => {
+    const c = sim.cluster.coordinators[0]!;
+    const client = new hive.HiveClient(TCLIService, TCLIService_types);
+    client.on('error', () => undefined);
+    await client.connect(
+      { host: c.host, port: c.httpPort, options: { path: '/cliservice' } } as never,
+      new hive.connections.HttpConnection(),
+      new hive.auth.PlainHttpAuthentication({ username: 'hive', password: 'hive-pw' }) as never,
+    );
+    closers.push(() => client.close());
+    const session = (await client.openSession({ client_protocol: V10 })) as unknown as HiveSessionLike;
+    closers.push(() => session.close());
+    const utils = new hive.HiveUtils(TCLIService_types);
+    const op = await session.executeStatement("SELECT 42 AS answer, 'over http' AS via", { runAsync: true });
+    await utils.waitUntilReady(op as never, false, () => undefined);
+    await utils.fetchAll(op as never, HIVE_FETCH_NEXT);
+    const rows = utils.getResult(op as never).getValue() as Array<Record<string, unknown>>;
+    await op.close();
+    assert.deepEqual(rows, [{ answer: 42, via: 'over http' }]);
+    const http = sim.cluster.stats()[0]!.http;
+    assert.equal(http.unauthorized, 0);
+    assert.equal(http.credentialsAccepted, 1, 'Basic checked once');
+    assert.ok(http.cookieAccepted >= 3, `later requests authenticated by the cookie: ${JSON.stringify(http)}`);
+  });
+
+  it('is refused with a wrong password (401, which thrift reports as an error event)', async () => {
+    const c = sim.cluster.coordinators[0]!;
+    const client = new hive.HiveClient(TCLIService, TCLIService_types);
+    const errors: unknown[] = [];
+    client.on('error', (e: unknown) => errors.push(e));
+    await client.connect({ host: c.host, port: c.httpPort } as never, new hive.connections.HttpConnection(), new hive.auth.PlainHttpAuthentication({ username: 'hive', password: 'wrong' }) as never);
+    closers.push(() => client.close());
+    const before = sim.cluster.stats()[0]!.http.unauthorized;
+    // thrift's HTTP client emits the bad status and never settles the call itself.
+    void client.openSession({ client_protocol: V10 }).catch(() => undefined);
+    await eventually(() => errors.length > 0, 'the 401 to reach hive-driver', 10_000);
+    assert.match(String(errors[0]), /401/);
+    assert.equal(sim.cluster.stats()[0]!.http.unauthorized, before + 1);
   });
 });

@@ -189,6 +189,24 @@ describe('simulator: Kerberos (SASL GSSAPI with a real MIT acceptor, real KDC)',
     await Promise.all([viaKerberos.close(), viaPlain.close()]);
   });
 
+  it('the HTTP port of a Kerberos coordinator answers 401 with WWW-Authenticate: Negotiate to a request without credentials (SPNEGO itself is not simulated yet)', async () => {
+    const sim = await start({ kerberos: { keytab: kdc.serviceKeytab } });
+    assert.match(sim.urlFor('hs2-http'), /^impala\+http:\/\/127\.0\.0\.1:\d+\/default\?auth=gssapi$/, 'the same auth suffix as the binary URL');
+    const socket = net.connect({ host: '127.0.0.1', port: sim.coordinators[0]!.httpPort });
+    try {
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      socket.write('POST /cliservice HTTP/1.1\r\nHost: sim\r\nContent-Length: 0\r\n\r\n');
+      let head = '';
+      socket.on('data', (chunk: Buffer) => (head += chunk.toString('latin1')));
+      await waitFor(() => head.includes('\r\n\r\n'), 5000, 'the response head');
+      assert.match(head, /^HTTP\/1\.1 401 /);
+      assert.match(head, /\r\nWWW-Authenticate: Negotiate\r\n/);
+      assert.equal(sim.stats()[0]!.http.unauthorized, 1);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('a keytab that cannot be used fails startCluster with the keytab named', async () => {
     await assert.rejects(startCluster({ coordinators: 1, kerberos: { keytab: '/nonexistent/impala.keytab' } }), /\/nonexistent\/impala\.keytab/);
     await assert.rejects(startCluster({ coordinators: 1, kerberos: { keytab: kdc.serviceKeytab, principal: 'not a principal' } }), (err: Error) => {

@@ -3,6 +3,7 @@ import { ErrorCode, ImpalaError, ProtocolError, ServerError, serverError } from 
 import * as I from '../../thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../thrift/gen-nodejs/TCLIService_types';
 import { FetchResultsReply } from './fetch-results-reply';
+import { guidToQueryId } from './query-id';
 
 /**
  * Typed wrappers, one per HS2 RPC, over a connection's generic `call`. Each checks the
@@ -31,6 +32,8 @@ export interface RpcContext {
   timeoutMs?: number | undefined;
   /** Send without waiting for the replies of earlier calls (`CallOptions.pipeline`). Default false. */
   pipeline?: boolean | undefined;
+  /** Resending is harmless (`CallOptions.idempotent`), e.g. closing a query that has no DML counts. Default: by method. */
+  idempotent?: boolean | undefined;
 }
 
 interface WithStatus {
@@ -46,7 +49,7 @@ async function rpc<R extends WithStatus>(channel: RpcChannel, method: string, re
       method,
       req as unknown as ThriftRequest,
       Resp as unknown as ThriftResponseClass<ThriftReadable>,
-      callOptions(ctx),
+      callOptions(channel, req, ctx),
     )) as unknown as R;
   } catch (err) {
     throw annotate(err, coordinator, ctx.queryId);
@@ -55,11 +58,23 @@ async function rpc<R extends WithStatus>(channel: RpcChannel, method: string, re
   return resp;
 }
 
-function callOptions(ctx: RpcContext): CallOptions {
+function callOptions(channel: RpcChannel, req: object, ctx: RpcContext): CallOptions {
   const opts: CallOptions = {};
   if (ctx.timeoutMs !== undefined) opts.timeoutMs = ctx.timeoutMs;
   if (ctx.pipeline === true) opts.pipeline = true;
+  if (ctx.idempotent !== undefined) opts.idempotent = ctx.idempotent;
+  // Only the HTTP wire sends tracing headers: the binary one would format ids for nothing.
+  if ((channel as { transport?: string }).transport === 'http') opts.trace = traceIds(req, ctx.queryId);
   return opts;
+}
+
+/** Session and query ids of a request, for the HTTP tracing headers. */
+function traceIds(req: object, queryId: string | undefined): { sessionId?: string; queryId?: string } {
+  const r = req as { sessionHandle?: T.TSessionHandle | null; operationHandle?: T.TOperationHandle | null };
+  const printed = (guid: Buffer | undefined): string | undefined => (guid?.length === 16 ? guidToQueryId(guid) : undefined);
+  const sessionId = printed(r.sessionHandle?.sessionId?.guid);
+  const query = queryId ?? printed(r.operationHandle?.operationId?.guid);
+  return { ...(sessionId ? { sessionId } : {}), ...(query ? { queryId: query } : {}) };
 }
 
 /** Fills in the coordinator and query id on an ImpalaError that lacks them. */

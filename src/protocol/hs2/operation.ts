@@ -353,7 +353,9 @@ export class Operation {
   }
 
   async #close(timeoutMs: number | undefined): Promise<CloseResult> {
-    const ctx = { ...this.#ctx(), timeoutMs };
+    // Closing a query twice is harmless (the second gets "invalid handle", taken as closed);
+    // a DML close carries the row counts and is sent once.
+    const ctx = { ...this.#ctx(), timeoutMs, idempotent: this.hasResultSet };
     let resp: I.TCloseImpalaOperationResp;
     try {
       resp = await rpc.closeImpalaOperation(this.#host.connection, new I.TCloseImpalaOperationReq({ operationHandle: this.handle }), ctx);

@@ -230,7 +230,11 @@ export class BeeswaxHandler {
     }
     if (!this.#userKnown) {
       const user = this.#caller.user ?? (typeof hadoopUser === 'string' && hadoopUser !== '' ? hadoopUser : undefined);
-      if (user !== undefined) this.#session.state.user = user;
+      if (user !== undefined) {
+        this.#session.state.user = user;
+        // Beeswax has no impersonation: the session's user is the connected one.
+        this.#session.connectedUser = user;
+      }
       if (this.#caller.user !== undefined || hadoopUser !== undefined) this.#userKnown = true;
     }
     return this.#session;

@@ -5,19 +5,27 @@ import type { AdmissionLimits } from '../hs2/admission-controller';
 import { CoordinatorService, type ServiceSettings, type ShutdownTiming } from '../hs2/coordinator-service';
 import { Hs2Handler } from '../hs2/hs2-handler';
 import { SimProcessor } from '../hs2/sim-processor';
+import type { ServedSocket } from '../server/client-socket';
 import { CoordinatorServer, type RequestProcessor, type RpcDelay, type ServerTlsSettings } from '../server/coordinator-server';
 import { KerberosAcceptor, type KerberosAcceptorSettings } from '../server/gssapi-mechanism';
+import { HttpAuthority, type HttpAuthCounts } from '../server/http-authority';
 
 /** Everything one coordinator incarnation needs to start. */
 export interface RuntimeSettings extends ServiceSettings {
-  /** SASL PLAIN users (name → password); `undefined` = no PLAIN. */
+  /** SASL PLAIN users (name → password); `undefined` = no PLAIN. Over HTTP: Basic. */
   users: Record<string, string> | undefined;
-  /** SASL GSSAPI acceptor; `undefined` = no Kerberos. NOSASL when neither is set. */
+  /** SASL GSSAPI acceptor (binary ports only); `undefined` = no Kerberos. NOSASL when neither is set. */
   kerberos?: KerberosAcceptorSettings | undefined;
-  /** TLS on the port; `undefined` = plain TCP. */
+  /** TLS on every port (HTTPS on the HTTP one); `undefined` = plain TCP. */
   tls?: ServerTlsSettings | undefined;
   /** Port of the Beeswax front end (0 = any free port). */
   beeswaxPort: number;
+  /** Port of the HS2-over-HTTP front end (0 = any free port). */
+  httpPort: number;
+  /** HTTP bearer tokens (token → user); `undefined` = no Bearer auth. */
+  tokens: Record<string, string> | undefined;
+  /** `Max-Age` of the HTTP auth cookie, in s; 0 = no cookies. */
+  httpCookieMaxAgeS: number;
 }
 
 /** How long a restart retries its port while the previous incarnation still holds it, in ms. */
@@ -27,13 +35,33 @@ export const RESTART_REBIND_MS = 5000;
 export interface RuntimeCounts {
   openSessions: number;
   openOperations: number;
+  /** Client connections on all three ports. */
   connections: number;
+  /** What the HTTP front end counted (requests, cookies, credentials, 401s). */
+  http: HttpAuthCounts;
+}
+
+/** The ports one incarnation listens on. */
+export interface RuntimePorts {
+  /** Binary HS2. */
+  port: number;
+  /** HS2 over HTTP. */
+  httpPort: number;
+  /** Beeswax. */
+  beeswaxPort: number;
+}
+
+/** Counts of a coordinator that is down. */
+export function emptyCounts(): RuntimeCounts {
+  return { openSessions: 0, openOperations: 0, connections: 0, http: { requests: 0, cookieAccepted: 0, cookieRejected: 0, credentialsAccepted: 0, unauthorized: 0 } };
 }
 
 /**
- * One incarnation of a simulated coordinator: its listening socket and its HS2 state,
- * with the fault switches. It runs in the test process or inside a child process;
- * a restart is a new incarnation on the same port with empty state.
+ * One incarnation of a simulated coordinator: its three listening sockets (binary
+ * HS2, HS2 over HTTP and Beeswax) over one state, with the fault switches, which act
+ * on all three.
+ * It runs in the test process or inside a child process; a restart is a new
+ * incarnation on the same ports with empty state (and a new cookie secret).
  *
  * @internal
  */
@@ -41,6 +69,8 @@ export class CoordinatorRuntime {
   readonly #service: CoordinatorService;
   readonly #server: CoordinatorServer;
   readonly #beeswax: CoordinatorServer;
+  readonly #http: CoordinatorServer;
+  readonly #authority: HttpAuthority;
   readonly #onChange: () => void;
   readonly #onExit: () => void;
   #up = false;
@@ -52,32 +82,27 @@ export class CoordinatorRuntime {
   constructor(settings: RuntimeSettings, engine: EngineAccess, onChange: () => void, onExit: () => void) {
     this.#onChange = onChange;
     this.#onExit = onExit;
-    // The service gets no passwords or keys: they stay inside the SASL negotiator and TLS.
-    const { users: passwords, kerberos, tls, beeswaxPort, ...serviceSettings } = settings;
+    // The service gets no passwords, tokens or keys: they stay inside the SASL negotiator, the HTTP authority and TLS.
+    const { users: passwords, kerberos, tls, beeswaxPort, tokens, httpPort, httpCookieMaxAgeS, ...serviceSettings } = settings;
     this.#service = new CoordinatorService(serviceSettings, engine, onChange);
     const users = passwords === undefined ? undefined : new Map(Object.entries(passwords));
     // Acquired here so a bad keytab fails the start, not every connection.
     const acceptor = kerberos === undefined ? undefined : new KerberosAcceptor(kerberos);
+    const sasl = users === undefined && acceptor === undefined ? undefined : { users, kerberos: acceptor };
     this.#server = new CoordinatorServer({
       host: settings.host,
       port: settings.port,
-      sasl: users === undefined && acceptor === undefined ? undefined : { users, kerberos: acceptor },
+      sasl,
       tls,
-      processorFor: (socket) => {
-        onChange();
-        return new SimProcessor(new Hs2Handler(this.#service, socket)) as unknown as RequestProcessor;
-      },
-      onClosed: (socket) => {
-        this.#service.connectionClosed(socket.id);
-        onChange();
-      },
+      processorFor: (socket) => this.#hs2Processor(socket),
+      onClosed: (socket) => this.#hs2Closed(socket),
     });
     // Beeswax on its own port, over the same state: one session per connection.
     const beeswaxHandlers = new WeakMap<object, BeeswaxHandler>();
     this.#beeswax = new CoordinatorServer({
       host: settings.host,
       port: beeswaxPort,
-      sasl: users === undefined && acceptor === undefined ? undefined : { users, kerberos: acceptor },
+      sasl,
       tls,
       processorFor: (socket) => {
         const handler = new BeeswaxHandler(this.#service, socket);
@@ -90,21 +115,53 @@ export class CoordinatorRuntime {
         onChange();
       },
     });
+    // HS2 over HTTP (HTTPS with tls): authenticated by HTTP headers, never SASL; SPNEGO is not simulated yet.
+    this.#authority = new HttpAuthority({
+      users,
+      tokens: tokens === undefined ? undefined : new Map(Object.entries(tokens)),
+      cookieMaxAgeS: httpCookieMaxAgeS,
+      secureCookies: tls !== undefined,
+      negotiate: kerberos !== undefined,
+    });
+    this.#http = new CoordinatorServer({
+      host: settings.host,
+      port: httpPort,
+      kind: 'http',
+      sasl: undefined,
+      authority: this.#authority,
+      tls,
+      processorFor: (socket) => this.#hs2Processor(socket),
+      onClosed: (socket) => this.#hs2Closed(socket),
+    });
   }
 
-  /** Listens (retrying a busy port for `retryBusyMs`, for restarts); resolves with the HS2 port. */
-  async start(retryBusyMs = 0): Promise<number> {
+  #hs2Processor(socket: ServedSocket): RequestProcessor {
+    this.#onChange();
+    return new SimProcessor(new Hs2Handler(this.#service, socket)) as unknown as RequestProcessor;
+  }
+
+  #hs2Closed(socket: ServedSocket): void {
+    this.#service.connectionClosed(socket.id);
+    this.#onChange();
+  }
+
+  /** Listens on every port (retrying a busy port for `retryBusyMs`, for restarts); resolves with them. */
+  async start(retryBusyMs = 0): Promise<RuntimePorts> {
     const port = await this.#server.listen(retryBusyMs);
+    const started: CoordinatorServer[] = [this.#server];
     try {
-      await this.#beeswax.listen(retryBusyMs);
+      for (const s of [this.#beeswax, this.#http]) {
+        await s.listen(retryBusyMs);
+        started.push(s);
+      }
     } catch (err) {
-      await this.#server.close();
+      await Promise.all(started.map((s) => s.close()));
       throw err;
     }
     // The service reports the real port in http_addr and profiles.
     this.#service.settings.port = port;
     this.#up = true;
-    return port;
+    return { port, httpPort: this.#http.port, beeswaxPort: this.#beeswax.port };
   }
 
   get up(): boolean {
@@ -120,12 +177,21 @@ export class CoordinatorRuntime {
     return this.#beeswax.port;
   }
 
-  counts(): RuntimeCounts {
-    if (!this.#up) return { openSessions: 0, openOperations: 0, connections: 0 };
-    return { ...this.#service.counts(), connections: this.#server.connections + this.#beeswax.connections };
+  /** The HS2-over-HTTP port (after {@link start}). */
+  get httpPort(): number {
+    return this.#http.port;
   }
 
-  // Connection faults act on every front end (HS2 and Beeswax) of the coordinator.
+  counts(): RuntimeCounts {
+    if (!this.#up) return emptyCounts();
+    return {
+      ...this.#service.counts(),
+      connections: this.#servers().reduce((n, s) => n + s.connections, 0),
+      http: { ...this.#authority.counts },
+    };
+  }
+
+  // Connection faults act on every front end (binary HS2, HTTP and Beeswax) of the coordinator.
 
   hang(): void {
     for (const s of this.#servers()) s.hang();
@@ -143,16 +209,23 @@ export class CoordinatorRuntime {
     for (const s of this.#servers()) s.setRpcDelay(delay);
   }
 
+  /** The next `n` connections to each port are accepted and reset. */
   refuseConnections(n: number): void {
     for (const s of this.#servers()) s.refuseConnections(n);
   }
 
+  /** The next `n` FetchResults (Beeswax: fetch) replies on each port are cut in the middle. */
   dropDuringFetch(n: number): void {
     for (const s of this.#servers()) s.dropDuringFetch(n);
   }
 
+  /** HTTP port: the next `count` requests get `status` (and `Retry-After`) instead of an answer. */
+  injectHttpStatus(status: number, count: number, retryAfterS: number | undefined): void {
+    this.#http.injectHttpStatus(status, count, retryAfterS);
+  }
+
   #servers(): CoordinatorServer[] {
-    return [this.#server, this.#beeswax];
+    return [this.#server, this.#beeswax, this.#http];
   }
 
   setAdmission(limits: AdmissionLimits | undefined): void {

@@ -2,7 +2,7 @@ import { ArgumentError } from '../../errors';
 import type { AdmissionLimits } from '../hs2/admission-controller';
 import type { ShutdownTiming } from '../hs2/coordinator-service';
 import type { RpcDelay } from '../server/coordinator-server';
-import type { AdmissionOptions, RpcDelayOptions, ShutdownOptions } from '../types';
+import type { AdmissionOptions, HttpStatusFaultOptions, RpcDelayOptions, ShutdownOptions } from '../types';
 
 /** Default grace period of a simulated graceful shutdown, in ms (Impala's is 120 s; tests want it short). */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 0;
@@ -46,4 +46,15 @@ export function rpcDelay(delay: RpcDelayOptions): RpcDelay {
   }
   const ms = checkNonNegative('RPC delay ms', delay.ms);
   return delay.method === undefined ? { ms } : { method: delay.method, ms };
+}
+
+/** A validated HTTP status fault. */
+export function httpStatusFault(options: HttpStatusFaultOptions): { status: number; count: number; retryAfterS: number | undefined } {
+  if (typeof options !== 'object' || options === null) throw new ArgumentError('injectHttpStatus takes { status, count?, retryAfterS? }');
+  if (options.status !== 429 && options.status !== 502 && options.status !== 503) {
+    throw new ArgumentError(`injectHttpStatus status must be 429, 502 or 503, got ${String(options.status)}`);
+  }
+  const count = checkNonNegative('injectHttpStatus count', options.count ?? 1, true);
+  const retryAfterS = options.retryAfterS === undefined ? undefined : checkNonNegative('injectHttpStatus retryAfterS', options.retryAfterS, true);
+  return { status: options.status, count, retryAfterS };
 }

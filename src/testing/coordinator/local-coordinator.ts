@@ -1,9 +1,9 @@
 import createDebug from 'debug';
 import type { EngineGateway } from '../engine-gateway';
-import type { AdmissionOptions, RpcDelayOptions, ShutdownOptions, SimCoordinator } from '../types';
-import { CoordinatorRuntime, RESTART_REBIND_MS, type RuntimeCounts, type RuntimeSettings } from './coordinator-runtime';
+import type { AdmissionOptions, HttpStatusFaultOptions, RpcDelayOptions, ShutdownOptions, SimCoordinator } from '../types';
+import { CoordinatorRuntime, emptyCounts, RESTART_REBIND_MS, type RuntimeCounts, type RuntimeSettings } from './coordinator-runtime';
 import { DownWaiters } from './down-waiters';
-import { admissionLimits, checkNonNegative, rpcDelay, shutdownTiming } from './fault-options';
+import { admissionLimits, checkNonNegative, httpStatusFault, rpcDelay, shutdownTiming } from './fault-options';
 
 const debug = createDebug('impala-ha:sim');
 
@@ -19,6 +19,7 @@ export class LocalCoordinator implements SimCoordinator {
   readonly host: string;
   #port: number;
   #beeswaxPort: number;
+  #httpPort: number;
   readonly #settings: RuntimeSettings;
   readonly #gateway: EngineGateway;
   readonly #down = new DownWaiters();
@@ -30,6 +31,7 @@ export class LocalCoordinator implements SimCoordinator {
     this.host = settings.host;
     this.#port = settings.port;
     this.#beeswaxPort = settings.beeswaxPort;
+    this.#httpPort = settings.httpPort;
     this.#settings = settings;
     this.#gateway = gateway;
   }
@@ -50,6 +52,14 @@ export class LocalCoordinator implements SimCoordinator {
     return `${this.host}:${this.#beeswaxPort}`;
   }
 
+  get httpPort(): number {
+    return this.#httpPort;
+  }
+
+  get httpAddress(): string {
+    return `${this.host}:${this.#httpPort}`;
+  }
+
   get up(): boolean {
     return this.#runtime?.up ?? false;
   }
@@ -62,15 +72,14 @@ export class LocalCoordinator implements SimCoordinator {
   async start(restart = false): Promise<void> {
     await this.#forgetting;
     const runtime = new CoordinatorRuntime(
-      { ...this.#settings, port: this.#port, beeswaxPort: this.#beeswaxPort },
+      { ...this.#settings, port: this.#port, beeswaxPort: this.#beeswaxPort, httpPort: this.#httpPort },
       this.#gateway.accessFor(this.index),
       () => undefined,
       () => this.#exited(runtime),
     );
     this.#runtime = runtime;
-    this.#port = await runtime.start(restart ? RESTART_REBIND_MS : 0);
-    this.#beeswaxPort = runtime.beeswaxPort;
-    debug('coordinator %d listening on %s', this.index, this.address);
+    ({ port: this.#port, beeswaxPort: this.#beeswaxPort, httpPort: this.#httpPort } = await runtime.start(restart ? RESTART_REBIND_MS : 0));
+    debug('coordinator %d listening on %s (Beeswax %s, HTTP %s)', this.index, this.address, this.beeswaxAddress, this.httpAddress);
   }
 
   #exited(runtime: CoordinatorRuntime): void {
@@ -81,7 +90,7 @@ export class LocalCoordinator implements SimCoordinator {
   }
 
   counts(): RuntimeCounts {
-    return this.#runtime?.counts() ?? { openSessions: 0, openOperations: 0, connections: 0 };
+    return this.#runtime?.counts() ?? emptyCounts();
   }
 
   async kill(): Promise<void> {
@@ -139,6 +148,11 @@ export class LocalCoordinator implements SimCoordinator {
   async setAdmission(options: AdmissionOptions | null): Promise<void> {
     const limits = admissionLimits(options);
     this.#runtime?.setAdmission(limits);
+  }
+
+  async injectHttpStatus(options: HttpStatusFaultOptions): Promise<void> {
+    const f = httpStatusFault(options);
+    this.#runtime?.injectHttpStatus(f.status, f.count, f.retryAfterS);
   }
 
   /** Stops for good (cluster stop): connections closed, state dropped. */

@@ -53,8 +53,10 @@ export interface ShutdownTiming {
 export interface CallerContext {
   /** Process-unique connection id. */
   readonly id: number;
-  /** User authenticated by SASL PLAIN, when the coordinator requires it. */
+  /** User authenticated by SASL PLAIN or HTTP auth, when the coordinator requires it. */
   readonly user: string | undefined;
+  /** HTTP `?doAs=` of the request being served: the user to act as. */
+  readonly doAs?: string | undefined;
 }
 
 /** How often a shutting-down coordinator checks whether it may exit, in ms. */

@@ -47,9 +47,12 @@ export class Hs2Handler {
       const protocol = Math.min(req.client_protocol ?? V6, V6);
       const defaults = svc.engine.defaultQueryOptions;
       const { database, options } = readSessionConfiguration(req.configuration, defaults);
+      const delegate = this.#delegate(req.configuration);
       // Thrift reads an unset username as null.
-      const user = this.#caller.user ?? (typeof req.username === 'string' && req.username !== '' ? req.username : 'anonymous');
-      const session = svc.sessions.open(this.#caller.id, protocol, { database, options, user });
+      const connected = this.#caller.user ?? (typeof req.username === 'string' && req.username !== '' ? req.username : 'anonymous');
+      // The simulator lets every user delegate (Impala needs --authorized_proxy_user_config).
+      const session = svc.sessions.open(this.#caller.id, protocol, { database, options, user: delegate ?? connected });
+      session.connectedUser = connected;
       svc.sessions.setIdleTimeout(session, sessionIdleTimeoutMs(options, svc.settings.idleSessionTimeoutMs));
       svc.changed();
       const { host, port } = svc.settings;
@@ -120,7 +123,7 @@ export class Hs2Handler {
           hasResultSet: plan.hasResultSet,
           columns: plan.columns,
           admitted: plan.kind === 'query' || plan.kind === 'dml',
-          runner: new EngineStatementRunner(svc.engine, plan.id, { sql, sessionId: session.id, queryId }),
+          runner: new EngineStatementRunner(svc.engine, plan.id, { sql, sessionId: session.id, queryId, user: session.state.user }),
           sessionChanges: plan.sessionChanges,
         },
         svc.admission,
@@ -295,12 +298,27 @@ export class Hs2Handler {
   }
 
   /** The session a handle names, in use until the RPC ends; an expired one only for CloseSession. */
+  /**
+   * The user a new session acts as: HTTP `?doAs=` of the request, or the
+   * `impala.doas.user` key of OpenSession's configuration (Impala refuses both at once).
+   */
+  #delegate(configuration: Readonly<Record<string, string>> | null | undefined): string | undefined {
+    let delegate = this.#caller.doAs;
+    for (const [key, value] of Object.entries(configuration ?? {})) {
+      if (key.toLowerCase() !== 'impala.doas.user') continue;
+      if (this.#caller.doAs !== undefined) throw new StatusFailure("Cannot set 'impala.doas.user' configuration property when 'doAs' query parameter is set.\n");
+      if (value === '') throw new StatusFailure('Unable to delegate using empty doAs username.\n');
+      delegate = value;
+    }
+    return delegate;
+  }
+
   #session(handle: T.TSessionHandle | undefined, allowExpired = false): SimSession {
     const sessions = this.#service.sessions;
     const session = sessions.resolve(handle, this.#caller.id);
     const user = this.#caller.user;
-    if (user !== undefined && user !== session.state.user) {
-      throw new StatusFailure(`The user authorized on the connection '${user}' does not match the session username '${session.state.user}'\n`);
+    if (user !== undefined && user !== session.connectedUser) {
+      throw new StatusFailure(`The user authorized on the connection '${user}' does not match the session username '${session.connectedUser}'\n`);
     }
     if (session.expired && !allowExpired) throw new StatusFailure(sessionExpiredText(session.idleTimeoutMs, session.lastActivity));
     this.#use(session);

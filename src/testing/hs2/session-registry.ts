@@ -18,6 +18,11 @@ export class SimSession {
   readonly type: 'HIVESERVER2' | 'BEESWAX';
   /** Database, options and user; SET and USE change it when they finish. */
   readonly state: SessionState;
+  /**
+   * The user authenticated on the connection that opened it; differs from `state.user`
+   * under impersonation (`doAs`). Later calls must come from the same user.
+   */
+  connectedUser: string;
   /** Ids of connections that used the session; it lives on without them for a while. */
   readonly connections = new Set<number>();
   /** Keys of its registered operations. */
@@ -41,6 +46,7 @@ export class SimSession {
     this.protocol = protocol;
     this.state = state;
     this.type = type;
+    this.connectedUser = state.user;
   }
 }
 

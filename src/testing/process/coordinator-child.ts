@@ -36,7 +36,7 @@ function main(): void {
   const reportCounts = (): void => {
     if (runtime === undefined) return;
     const counts = runtime.counts();
-    const key = `${counts.openSessions}/${counts.openOperations}/${counts.connections}`;
+    const key = `${counts.openSessions}/${counts.openOperations}/${counts.connections}/${counts.http.unauthorized}/${counts.http.cookieRejected}`;
     if (key === lastCounts) return;
     lastCounts = key;
     send({ type: 'counts', counts });
@@ -52,7 +52,7 @@ function main(): void {
         });
         runtime = rt;
         rt.start(msg.retryBusyMs).then(
-          (port) => send({ type: 'ready', port, beeswaxPort: rt.beeswaxPort }),
+          (ports) => send({ type: 'ready', ...ports }),
           (err: unknown) => {
             send({ type: 'start-failed', message: err instanceof Error ? err.message : String(err) });
             process.exit(1);
@@ -88,6 +88,9 @@ function control(runtime: CoordinatorRuntime, command: ControlCommand): RuntimeC
       return undefined;
     case 'setAdmission':
       runtime.setAdmission(command.limits);
+      return undefined;
+    case 'injectHttpStatus':
+      runtime.injectHttpStatus(command.status, command.count, command.retryAfterS);
       return undefined;
     case 'shutdown':
       runtime.shutdown(command.timing);

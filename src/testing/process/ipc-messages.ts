@@ -1,4 +1,4 @@
-import type { RuntimeCounts, RuntimeSettings } from '../coordinator/coordinator-runtime';
+import type { RuntimeCounts, RuntimePorts, RuntimeSettings } from '../coordinator/coordinator-runtime';
 import type { AdmissionLimits } from '../hs2/admission-controller';
 import type { ShutdownTiming } from '../hs2/coordinator-service';
 import type { RpcDelay } from '../server/coordinator-server';
@@ -20,6 +20,7 @@ export type ControlCommand =
   | { op: 'refuseConnections'; n: number }
   | { op: 'dropDuringFetch'; n: number }
   | { op: 'setAdmission'; limits: AdmissionLimits | undefined }
+  | { op: 'injectHttpStatus'; status: number; count: number; retryAfterS: number | undefined }
   | { op: 'shutdown'; timing: ShutdownTiming }
   | { op: 'counts' };
 
@@ -32,7 +33,7 @@ export type ToChild =
 
 /** Child → parent. */
 export type FromChild =
-  | { type: 'ready'; port: number; beeswaxPort: number }
+  | ({ type: 'ready' } & RuntimePorts)
   | { type: 'start-failed'; message: string }
   | { type: 'engine'; id: number; method: EngineMethod; args: unknown[] }
   | { type: 'ack'; id: number; counts?: RuntimeCounts }

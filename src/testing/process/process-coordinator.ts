@@ -2,13 +2,13 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import createDebug from 'debug';
 import { ClosedError, ImpalaError } from '../../errors';
-import { RESTART_REBIND_MS, type RuntimeCounts, type RuntimeSettings } from '../coordinator/coordinator-runtime';
+import { emptyCounts, RESTART_REBIND_MS, type RuntimeCounts, type RuntimePorts, type RuntimeSettings } from '../coordinator/coordinator-runtime';
 import { DownWaiters } from '../coordinator/down-waiters';
-import { admissionLimits, checkNonNegative, rpcDelay, shutdownTiming } from '../coordinator/fault-options';
+import { admissionLimits, checkNonNegative, httpStatusFault, rpcDelay, shutdownTiming } from '../coordinator/fault-options';
 import { type EncodedBatch, SimSqlError } from '../engine/types';
 import type { EngineAccess } from '../engine-access';
 import type { EngineGateway } from '../engine-gateway';
-import type { AdmissionOptions, RpcDelayOptions, ShutdownOptions, SimCoordinator } from '../types';
+import type { AdmissionOptions, HttpStatusFaultOptions, RpcDelayOptions, ShutdownOptions, SimCoordinator } from '../types';
 import { packBatch } from './batch-packing';
 import { trackChild } from './child-registry';
 import type { ControlCommand, FromChild, ToChild } from './ipc-messages';
@@ -40,6 +40,7 @@ export class ProcessCoordinator implements SimCoordinator {
   readonly host: string;
   #port: number;
   #beeswaxPort: number;
+  #httpPort: number;
   readonly #settings: RuntimeSettings;
   readonly #gateway: EngineGateway;
   readonly #engine: EngineAccess;
@@ -47,7 +48,7 @@ export class ProcessCoordinator implements SimCoordinator {
   readonly #down = new DownWaiters();
   #child: ChildProcess | undefined;
   #up = false;
-  #counts: RuntimeCounts = { openSessions: 0, openOperations: 0, connections: 0 };
+  #counts: RuntimeCounts = emptyCounts();
   #nextId = 1;
   readonly #acks = new Map<number, { resolve: (c: RuntimeCounts | undefined) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   #forgetting: Promise<void> = Promise.resolve();
@@ -57,6 +58,7 @@ export class ProcessCoordinator implements SimCoordinator {
     this.host = settings.host;
     this.#port = settings.port;
     this.#beeswaxPort = settings.beeswaxPort;
+    this.#httpPort = settings.httpPort;
     this.#settings = settings;
     this.#gateway = gateway;
     this.#engine = gateway.accessFor(settings.index);
@@ -79,6 +81,14 @@ export class ProcessCoordinator implements SimCoordinator {
     return `${this.host}:${this.#beeswaxPort}`;
   }
 
+  get httpPort(): number {
+    return this.#httpPort;
+  }
+
+  get httpAddress(): string {
+    return `${this.host}:${this.#httpPort}`;
+  }
+
   get up(): boolean {
     return this.#up;
   }
@@ -88,7 +98,7 @@ export class ProcessCoordinator implements SimCoordinator {
   }
 
   counts(): RuntimeCounts {
-    return this.#up ? this.#counts : { openSessions: 0, openOperations: 0, connections: 0 };
+    return this.#up ? this.#counts : emptyCounts();
   }
 
   /** Forks the child and waits until it listens (with `restart`, retrying a port still held for a moment). */
@@ -98,10 +108,10 @@ export class ProcessCoordinator implements SimCoordinator {
     const child = fork(file, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     trackChild(child);
     this.#child = child;
-    this.#counts = { openSessions: 0, openOperations: 0, connections: 0 };
+    this.#counts = emptyCounts();
     child.on('message', (msg: FromChild) => this.#onMessage(child, msg));
     child.once('exit', (code, signal) => this.#onExit(child, code, signal));
-    const ready = new Promise<{ port: number; beeswaxPort: number }>((resolve, reject) => {
+    const ready = new Promise<RuntimePorts>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new ClosedError(`simulated coordinator ${this.index} did not start within ${this.#startTimeoutMs} ms`));
@@ -111,7 +121,7 @@ export class ProcessCoordinator implements SimCoordinator {
           clearTimeout(timer);
           child.off('message', onMessage);
           child.off('exit', onExit);
-          if (msg.type === 'ready') resolve({ port: msg.port, beeswaxPort: msg.beeswaxPort });
+          if (msg.type === 'ready') resolve({ port: msg.port, httpPort: msg.httpPort, beeswaxPort: msg.beeswaxPort });
           else reject(new ClosedError(`simulated coordinator ${this.index} could not listen on ${this.host}:${this.#port}: ${msg.message}`));
         }
       };
@@ -122,10 +132,15 @@ export class ProcessCoordinator implements SimCoordinator {
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-    this.#send(child, { type: 'init', settings: { ...this.#settings, port: this.#port, beeswaxPort: this.#beeswaxPort }, defaultQueryOptions: { ...this.#engine.defaultQueryOptions }, retryBusyMs: restart ? RESTART_REBIND_MS : 0 });
-    ({ port: this.#port, beeswaxPort: this.#beeswaxPort } = await ready);
+    this.#send(child, {
+      type: 'init',
+      settings: { ...this.#settings, port: this.#port, beeswaxPort: this.#beeswaxPort, httpPort: this.#httpPort },
+      defaultQueryOptions: { ...this.#engine.defaultQueryOptions },
+      retryBusyMs: restart ? RESTART_REBIND_MS : 0,
+    });
+    ({ port: this.#port, beeswaxPort: this.#beeswaxPort, httpPort: this.#httpPort } = await ready);
     this.#up = true;
-    debug('coordinator %d listening on %s (pid %d)', this.index, this.address, child.pid);
+    debug('coordinator %d listening on %s (Beeswax %s, HTTP %s; pid %d)', this.index, this.address, this.beeswaxAddress, this.httpAddress, child.pid);
   }
 
   #send(child: ChildProcess, msg: ToChild): void {
@@ -252,6 +267,11 @@ export class ProcessCoordinator implements SimCoordinator {
 
   async setAdmission(options: AdmissionOptions | null): Promise<void> {
     await this.#control({ op: 'setAdmission', limits: admissionLimits(options) });
+  }
+
+  async injectHttpStatus(options: HttpStatusFaultOptions): Promise<void> {
+    const f = httpStatusFault(options);
+    await this.#control({ op: 'injectHttpStatus', status: f.status, count: f.count, retryAfterS: f.retryAfterS });
   }
 
   /** Asks the child for its current counts. */

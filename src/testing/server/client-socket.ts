@@ -6,16 +6,40 @@ import { SaslNegotiator, type NegotiationStep, type SaslServerConfig } from './s
 
 const debug = createDebug('impala-ha:sim');
 
+/**
+ * One accepted client connection, binary ({@link ClientSocket}) or HTTP
+ * (`HttpClientSocket`), as the server's faults and the HS2 handler see it.
+ *
+ * @internal
+ */
+export interface ServedSocket {
+  /** Process-unique id; sessions link to it. */
+  readonly id: number;
+  /** The authenticated user (SASL, or HTTP auth / doAs of the request being served); undefined without auth. */
+  readonly user: string | undefined;
+  /** `performance.now()` of the last byte read or written. */
+  readonly lastActivityAt: number;
+  readonly closed: boolean;
+  /** Stops reading and keeps outgoing bytes (a frozen process). */
+  hold(): void;
+  /** Sends what was kept and resumes reading. */
+  release(): void;
+  /** Like kill -9: the peer sees ECONNRESET. */
+  reset(): void;
+  /** Closes with FIN; with `afterReply`, a reply being prepared is sent first. */
+  end(afterReply?: boolean): void;
+}
+
 /** What a socket needs from its server for each request. */
 export interface RequestHost {
   /** Runs one request and resolves with the reply message (unframed). */
-  handle(message: Buffer, method: string, socket: ClientSocket): Promise<Buffer>;
+  handle(message: Buffer, method: string, socket: ServedSocket): Promise<Buffer>;
   /** Delay before handling `method`, in ms (0 = none). */
   delayFor(method: string): number;
   /** Whether this reply should be cut in the middle and the socket reset (dropDuringFetch). */
   shouldDropReply(method: string): boolean;
   /** The socket finished closing. */
-  closed(socket: ClientSocket): void;
+  closed(socket: ServedSocket): void;
 }
 
 let nextSocketId = 1;
@@ -35,7 +59,7 @@ const END_AFTER_REPLY_MS = 1000;
  *
  * @internal
  */
-export class ClientSocket {
+export class ClientSocket implements ServedSocket {
   /** Process-unique id; sessions link to it. */
   readonly id = nextSocketId++;
   readonly socket: Socket;

@@ -2,7 +2,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import * as tls from 'node:tls';
 import { TBinaryProtocol, TBufferedTransport, TFramedTransport } from 'thrift';
-import { ClientSocket, type RequestHost } from './client-socket';
+import { ClientSocket, type ServedSocket } from './client-socket';
+import type { HttpAuthority } from './http-authority';
+import { HttpClientSocket, type HttpRequestHost, type StatusFault } from './http-client-socket';
 import type { SaslServerConfig } from './sasl-negotiator';
 
 /** The generated Processor's shape: reads one request, writes one reply and flushes it. */
@@ -27,29 +29,33 @@ export interface ServerTlsSettings {
   readonly requireClientCert: boolean;
 }
 
-
 /**
- * The listening socket of one simulated coordinator and the faults that act on
- * connections: hang/resume, reset on kill, idle cuts, refused connects, per-RPC
- * delays and replies cut in the middle. It knows nothing of HS2: each request goes to
+ * One listening port of a simulated coordinator — binary Thrift (HS2 or Beeswax;
+ * NOSASL, SASL PLAIN or GSSAPI) or HS2 over HTTP, either one optionally under TLS
+ * (HTTPS for HTTP) — and the faults that act on its connections: hang/resume, reset
+ * on kill, idle cuts, refused connects, per-RPC delays, replies cut in the middle,
+ * and (HTTP) status answers from a proxy. It knows nothing of HS2: each request goes to
  * the Processor the factory builds for its connection.
  *
  * @internal
  */
-export class CoordinatorServer implements RequestHost {
+export class CoordinatorServer implements HttpRequestHost {
   readonly host: string;
   #port: number;
+  readonly #kind: 'binary' | 'http';
   readonly #sasl: SaslServerConfig | undefined;
+  readonly #authority: HttpAuthority | undefined;
   /** Does the TLS handshakes; it never listens itself (our TCP server hands it sockets). */
   readonly #tls: tls.Server | undefined;
   /** TCP sockets in their TLS handshake, by remote port (so kill() resets them too). */
   readonly #handshaking = new Map<string, Socket>();
   /** TCP connections accepted while hung, whose TLS handshake waits for resume(). */
   #heldHandshakes: Socket[] = [];
-  readonly #processorFor: (socket: ClientSocket) => RequestProcessor;
-  readonly #onClosed: (socket: ClientSocket) => void;
-  readonly #sockets = new Set<ClientSocket>();
-  readonly #processors = new WeakMap<ClientSocket, RequestProcessor>();
+  readonly #processorFor: (socket: ServedSocket) => RequestProcessor;
+  readonly #onClosed: (socket: ServedSocket) => void;
+  readonly #sockets = new Set<ServedSocket>();
+  readonly #processors = new WeakMap<ServedSocket, RequestProcessor>();
+  #statusFault: (StatusFault & { remaining: number }) | undefined;
   #server: Server | undefined;
   #stopped = false;
   #hung = false;
@@ -62,16 +68,25 @@ export class CoordinatorServer implements RequestHost {
   constructor(options: {
     host: string;
     port: number;
-    /** SASL mechanisms offered; undefined = NOSASL. */
+    /** `'binary'` (SASL when `sasl` is set) or `'http'` (authenticated by `authority`). Default `'binary'`. */
+    kind?: 'binary' | 'http';
+    /** SASL mechanisms offered on a binary port; undefined = NOSASL. Must be undefined for HTTP. */
     sasl: SaslServerConfig | undefined;
-    /** TLS on the port; undefined = plain TCP. */
+    /** Authentication of an HTTP port (Basic, Bearer, cookies); required for `kind: 'http'`. */
+    authority?: HttpAuthority;
+    /** TLS on the port (HTTPS for `kind: 'http'`); undefined = plain TCP. */
     tls?: ServerTlsSettings | undefined;
-    processorFor: (socket: ClientSocket) => RequestProcessor;
-    onClosed: (socket: ClientSocket) => void;
+    processorFor: (socket: ServedSocket) => RequestProcessor;
+    onClosed: (socket: ServedSocket) => void;
   }) {
     this.host = options.host;
     this.#port = options.port;
+    this.#kind = options.kind ?? 'binary';
     this.#sasl = options.sasl;
+    this.#authority = options.authority;
+    if (this.#kind === 'http' && this.#authority === undefined) throw new Error('an HTTP front end needs an HttpAuthority');
+    // Impala's HTTP port authenticates with HTTP headers, never SASL.
+    if (this.#kind === 'http' && this.#sasl !== undefined) throw new Error('an HTTP front end takes no SASL configuration');
     this.#tls = options.tls === undefined ? undefined : this.#tlsServer(options.tls);
     this.#processorFor = options.processorFor;
     this.#onClosed = options.onClosed;
@@ -140,7 +155,8 @@ export class CoordinatorServer implements RequestHost {
   }
 
   #serve(socket: Socket, raw: Socket): void {
-    const client = new ClientSocket(socket, this, this.#sasl, this.#hung, raw);
+    const client: ServedSocket =
+      this.#kind === 'http' ? new HttpClientSocket(socket, this, this.#hung, raw) : new ClientSocket(socket, this, this.#sasl, this.#hung, raw);
     this.#sockets.add(client);
     this.#processors.set(client, this.#processorFor(client));
   }
@@ -171,7 +187,24 @@ export class CoordinatorServer implements RequestHost {
     return server;
   }
 
-  handle(message: Buffer, _method: string, socket: ClientSocket): Promise<Buffer> {
+  /** Authentication of the HTTP port. */
+  get authority(): HttpAuthority {
+    return this.#authority!;
+  }
+
+  takeStatusFault(): StatusFault | undefined {
+    const f = this.#statusFault;
+    if (f === undefined) return undefined;
+    if (--f.remaining <= 0) this.#statusFault = undefined;
+    return { status: f.status, retryAfterS: f.retryAfterS };
+  }
+
+  /** HTTP: the next `count` requests are answered `status` (with `Retry-After` when given) and not served; `count` 0 clears. */
+  injectHttpStatus(status: number, count: number, retryAfterS: number | undefined): void {
+    this.#statusFault = count > 0 ? { status, retryAfterS, remaining: count } : undefined;
+  }
+
+  handle(message: Buffer, _method: string, socket: ServedSocket): Promise<Buffer> {
     // A request read before the client went away is still served (its reply is then
     // dropped), as impalad does; one read before the coordinator died is not.
     const processor = this.#processors.get(socket);
@@ -197,7 +230,7 @@ export class CoordinatorServer implements RequestHost {
     return true;
   }
 
-  closed(socket: ClientSocket): void {
+  closed(socket: ServedSocket): void {
     this.#sockets.delete(socket);
     this.#onClosed(socket);
   }
@@ -263,7 +296,7 @@ export class CoordinatorServer implements RequestHost {
     return this.#stop((s) => s.end(true));
   }
 
-  async #stop(closeSocket: (s: ClientSocket) => void): Promise<void> {
+  async #stop(closeSocket: (s: ServedSocket) => void): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#idleTimer);
     this.#idleTimer = undefined;

@@ -1,6 +1,6 @@
 import { Int64 } from 'thrift';
 import { Connection } from '../../../src/connection';
-import type { AuthOptions } from '../../../src/connection';
+import type { AuthOptions, Channel } from '../../../src/connection';
 import * as I from '../../../src/thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../../src/thrift/gen-nodejs/TCLIService_types';
 
@@ -41,9 +41,10 @@ export class StatusError extends Error {
  * impala-shell does. It asserts nothing itself; tests look at what comes back.
  */
 export class Hs2TestClient {
-  readonly conn: Connection;
+  readonly conn: Channel;
 
-  private constructor(conn: Connection) {
+  /** Wraps an open channel (binary `Connection` or `HttpConnection`). */
+  constructor(conn: Channel) {
     this.conn = conn;
   }
 
