@@ -3,12 +3,15 @@ import * as fs from 'node:fs';
 import createDebug from 'debug';
 import { ArgumentError, ClosedError, ConfigError, ErrorCode } from '../errors';
 import { publish, type ClientEventName, type ClientEvents } from '../events';
+import type { EventSink } from '../events/event-sink';
 import type { ResolvedOptions } from '../connection-string/options';
 import { Cluster } from '../pool/cluster';
-import type { CoordinatorPoolOptions, CoordinatorStats, EventSink } from '../pool/coordinator-pool';
+import { CoordinatorPool, type CoordinatorPoolOptions, type CoordinatorStats } from '../pool/coordinator-pool';
+import { defaultPoolDeps, type PoolDeps } from '../pool/pool-deps';
 import type { CoordinatorSessionOptions } from '../protocol/hs2/coordinator-session';
+import type { AttemptDeps, AttemptSettings } from '../retry/attempt-loop';
 import { RetryBudget } from '../retry/retry-budget';
-import { statementKind, type StatementKind } from '../retry/statement-kind';
+import { describeStatement, statementKind, type StatementKind } from '../retry/statement-kind';
 import type { CallOptions, ExecuteResult, QueryResult } from './call-options';
 import { RequestExecutor, type RequestSpec } from './request-executor';
 import { ResultStream } from './result-stream';
@@ -16,6 +19,14 @@ import { Session, type SessionContext, type SessionOptions } from '../session/se
 import type { QueryCallOptions } from '../protocol/hs2/coordinator-session';
 
 const debug = createDebug('impala-ha:client');
+
+/**
+ * What the client uses from the outside world; every field defaults to the real one.
+ * For tests: fake session and channel factories, fake clock, seeded random.
+ *
+ * @internal
+ */
+export type ClientDeps = Partial<Omit<PoolDeps, 'emit'>>;
 
 /** What {@link ImpalaClient.stats} returns. */
 export interface ClientStats {
@@ -47,8 +58,11 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   readonly #sessionContext: SessionContext;
   #closing: Promise<void> | undefined;
 
-  /** @internal Use {@link createClient}. */
-  constructor(options: ResolvedOptions) {
+  /**
+   * @internal Use {@link createClient}. `deps` replaces the outside world (session and
+   * channel factories, clock, random) for tests.
+   */
+  constructor(options: ResolvedOptions, deps: ClientDeps = {}) {
     super();
     this.options = options;
     if (options.protocol !== 'hs2') {
@@ -57,52 +71,28 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     if (options.auth === 'gssapi') {
       throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `auth 'gssapi' (Kerberos) is not supported yet; supported: 'nosasl', 'plain', 'ldap'`, 'auth');
     }
-    const random = Math.random;
     const emit: EventSink = (name, payload) => {
+      // Each retry is counted on the coordinator whose failure caused it.
+      if (name === 'retried') this.#cluster.pool(payload.coordinator)?.noteRetry();
       publish(name, payload);
       this.emit(name as ClientEventName, payload as never);
     };
+    const poolDeps = defaultPoolDeps(emit, deps);
     const session = sessionOptions(options);
-    const pools: CoordinatorPoolOptions[] = options.coordinators.map((address, index) => {
-      const { host, port } = splitAddress(address);
-      return {
-        address,
-        index,
-        session: { ...session, host, port, label: address },
-        maxConnections: options.maxConnectionsPerCoordinator,
-        minIdle: options.minIdlePerCoordinator,
-        acquireTimeoutMs: options.acquireTimeoutMs,
-        idleTimeoutMs: options.idleTimeoutMs,
-        validateAfterIdleMs: options.validateAfterIdleMs,
-        maxLifetimeMs: options.maxLifetimeMs,
-        keepAliveIntervalMs: options.keepAliveIntervalMs,
-        health: {
-          fall: options.fall,
-          rise: options.rise,
-          slowStartMs: options.slowStartMs,
-          intervalMs: options.healthCheckIntervalMs,
-          maxIntervalMs: options.healthCheckMaxIntervalMs,
-        },
-        emit,
-        random,
-      };
-    });
-    this.#cluster = new Cluster(pools, options.balance, random);
-    this.#budget = new RetryBudget({ ratio: options.retryBudgetRatio, minPerSecond: options.retryBudgetMinPerSecond });
-    this.#executor = new RequestExecutor(
-      this.#cluster,
-      this.#budget,
-      { retries: options.retries, baseDelayMs: options.retryBaseDelayMs, maxDelayMs: options.retryMaxDelayMs },
-      emit,
-      random,
-    );
+    const pools = options.coordinators.map((address, index) => new CoordinatorPool(poolOptions(options, session, address, index), poolDeps));
+    this.#cluster = new Cluster(pools, options.balance, poolDeps.random);
+    this.#budget = new RetryBudget({ ratio: options.retryBudgetRatio, minPerSecond: options.retryBudgetMinPerSecond }, () => poolDeps.clock.now());
+    const settings: AttemptSettings = { retries: options.retries, baseDelayMs: options.retryBaseDelayMs, maxDelayMs: options.retryMaxDelayMs };
+    const attemptDeps: AttemptDeps = { budget: this.#budget, clock: poolDeps.clock, random: poolDeps.random, emit };
+    this.#executor = new RequestExecutor(this.#cluster, settings, attemptDeps);
     this.#sessionContext = {
       cluster: this.#cluster,
       emit,
+      attempts: { settings, deps: attemptDeps },
       callOptions: (o, kind) => this.#callDefaults(o, kind),
       defaultDatabase: options.database,
       reopenOnFailover: options.reopenOnFailover,
-      retries: options.retries,
+      queryTimeoutMs: options.queryTimeoutMs,
     };
     debug('client for %s (balance %s)', options.coordinators.join(','), options.balance);
   }
@@ -142,11 +132,11 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   async query<Row = Record<string, unknown>>(sql: string, options: CallOptions = {}): Promise<QueryResult<Row>> {
     const spec = this.#spec(sql, options);
     return this.#track(
-      this.#executor.run(spec, (session, _attempt, progress, signal) => {
-        progress.statementSent = true;
-        return session.query(sql, { ...this.#callDefaults(options, spec.kind), signal });
+      this.#executor.run(spec, (session, attempt) => {
+        attempt.progress.statementSent = true;
+        return session.query<Row>(sql, { ...this.#callDefaults(options, spec.kind), signal: attempt.signal });
       }),
-    ).then(({ value, attempts }) => ({ ...(value as unknown as QueryResult<Row>), attempts }));
+    ).then(({ value, attempts }) => ({ rows: value.rows, columns: value.columns, queryId: value.queryId, coordinator: value.coordinator, attempts }));
   }
 
   /**
@@ -157,9 +147,9 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   async execute(sql: string, options: CallOptions = {}): Promise<ExecuteResult> {
     const spec = this.#spec(sql, options);
     const { value, attempts } = await this.#track(
-      this.#executor.run(spec, (session, _attempt, progress, signal) => {
-        progress.statementSent = true;
-        return session.execute(sql, { ...this.#callDefaults(options, spec.kind), signal });
+      this.#executor.run(spec, (session, attempt) => {
+        attempt.progress.statementSent = true;
+        return session.execute(sql, { ...this.#callDefaults(options, spec.kind), signal: attempt.signal });
       }),
     );
     return { ...value, attempts };
@@ -209,7 +199,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
       kind,
       idempotent: options.idempotent === true,
       affinity: options.affinity,
-      label: describe(sql),
+      label: describeStatement(sql),
       signal: options.signal,
       timeoutMs: options.timeoutMs ?? this.options.queryTimeoutMs,
     };
@@ -271,8 +261,26 @@ function splitAddress(address: string): { host: string; port: number } {
   return { host: m[1]!, port: Number(m[2]) };
 }
 
-/** The statement's first words, for messages (never its parameters). */
-function describe(sql: string): string {
-  const s = sql.trim().replace(/\s+/g, ' ');
-  return s.length > 60 ? `'${s.slice(0, 57)}...'` : `'${s}'`;
+/** One coordinator's pool settings from the client options. */
+function poolOptions(o: ResolvedOptions, session: Omit<CoordinatorSessionOptions, 'host' | 'port'>, address: string, index: number): CoordinatorPoolOptions {
+  const { host, port } = splitAddress(address);
+  return {
+    address,
+    index,
+    session: { ...session, host, port, label: address },
+    maxConnections: o.maxConnectionsPerCoordinator,
+    minIdle: o.minIdlePerCoordinator,
+    acquireTimeoutMs: o.acquireTimeoutMs,
+    idleTimeoutMs: o.idleTimeoutMs,
+    validateAfterIdleMs: o.validateAfterIdleMs,
+    maxLifetimeMs: o.maxLifetimeMs,
+    keepAliveIntervalMs: o.keepAliveIntervalMs,
+    health: {
+      fall: o.fall,
+      rise: o.rise,
+      slowStartMs: o.slowStartMs,
+      intervalMs: o.healthCheckIntervalMs,
+      maxIntervalMs: o.healthCheckMaxIntervalMs,
+    },
+  };
 }

@@ -71,10 +71,11 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
     // channel while the attempt holds its lease, so a failure before the first row
     // is retried like any request and one after it is reported as is.
     const channel = new BatchChannel<Row>();
-    const run = this.#executor.run(this.#spec, async (session, attempt, progress, signal) => {
-      this.#attempts = attempt;
+    const run = this.#executor.run(this.#spec, async (session, attempt) => {
+      const progress = attempt.progress;
+      this.#attempts = attempt.number;
       progress.statementSent = true;
-      const stream = this.#open(session, signal);
+      const stream = this.#open(session, attempt.signal);
       const it = stream.batches();
       try {
         for (;;) {

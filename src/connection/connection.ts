@@ -97,6 +97,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       this.#closeError ??= err;
     });
     socket.on('close', () => this.#onSocketClose());
+    socket.unref();
     if (leftover.length > 0) this.#onData(leftover);
   }
 
@@ -224,6 +225,8 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
         }),
       );
       this.#closed = true;
+      // Someone awaits the close: keep the process alive until it is done.
+      this.#socket.ref();
       this.#socket.end();
       const force = setTimeout(() => this.#socket.destroy(), 1000);
       force.unref();
@@ -245,7 +248,9 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
   #pump(): void {
     if (this.#inFlight || this.#closed) return;
     const call = this.#queue.shift();
-    if (!call) return;
+    // An idle connection never keeps the process alive; one with a call out does.
+    if (!call) return void this.#socket.unref();
+    this.#socket.ref();
     this.#inFlight = call;
     call.written = true;
     this.#lastActivityAt = performance.now();

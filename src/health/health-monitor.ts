@@ -1,7 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
 import { ErrorCode, ImpalaError } from '../errors';
 import { probeDelay } from '../retry/backoff';
+import { systemClock, type Clock, type TimerHandle } from '../retry/clock';
 import type { HealthSignal } from '../retry/retry-policy';
 import { CoordinatorHealth, type HealthState, type HealthThresholds, type HealthTransition } from './coordinator-health';
 
@@ -22,7 +22,10 @@ export interface HealthMonitorOptions extends HealthThresholds {
   probe: () => Promise<void>;
   /** Told about every state change. */
   onTransition: (t: HealthTransition, error: Error | undefined) => void;
+  /** Uniform [0, 1) source for jitter. Default `Math.random`. */
   random?: () => number;
+  /** Time and timers. Default the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -34,7 +37,8 @@ export class HealthMonitor {
   readonly #health: CoordinatorHealth;
   readonly #opts: HealthMonitorOptions;
   readonly #random: () => number;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  #timer: TimerHandle | undefined;
   #probing = false;
   #closed = false;
   /** The last probe succeeded: the next one (toward `rise`) comes at the base interval. */
@@ -45,6 +49,7 @@ export class HealthMonitor {
     this.#opts = opts;
     this.#health = new CoordinatorHealth(opts);
     this.#random = opts.random ?? Math.random;
+    this.#clock = opts.clock ?? systemClock;
   }
 
   get state(): HealthState {
@@ -61,7 +66,7 @@ export class HealthMonitor {
 
   /** Traffic share for the balancer (slow start). */
   weight(): number {
-    return this.#health.weight(performance.now());
+    return this.#health.weight(this.#clock.now());
   }
 
   /** A request succeeded on the coordinator. */
@@ -82,8 +87,8 @@ export class HealthMonitor {
   probeSoon(): void {
     if (this.#closed || this.#probing || this.#health.selectable) return;
     // However many requests ask, a coordinator is probed at most every MIN_PROBE_GAP_MS.
-    if (performance.now() - this.#lastProbeAt < MIN_PROBE_GAP_MS) return;
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#clock.now() - this.#lastProbeAt < MIN_PROBE_GAP_MS) return;
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     void this.#runProbe();
   }
@@ -91,7 +96,7 @@ export class HealthMonitor {
   /** Stops probing. */
   close(): void {
     this.#closed = true;
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
@@ -107,28 +112,29 @@ export class HealthMonitor {
     if (this.#closed || this.#timer || this.#probing) return;
     const delay = probeDelay(this.#lastProbeOk ? 0 : this.#health.probeAttempt, this.#opts.intervalMs, this.#opts.maxIntervalMs, this.#random);
     debug('%s next probe in %d ms', this.#opts.address, delay);
-    this.#timer = setTimeout(() => {
+    this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       void this.#runProbe();
     }, delay);
+    // Probes never keep the process alive.
     this.#timer.unref();
   }
 
   async #runProbe(): Promise<void> {
     if (this.#closed || this.#probing) return;
     this.#probing = true;
-    this.#lastProbeAt = performance.now();
+    this.#lastProbeAt = this.#clock.now();
     let t: HealthTransition | undefined;
     let error: Error | undefined;
     try {
       await this.#opts.probe();
       this.#lastProbeOk = true;
-      t = this.#health.onProbe(true, performance.now());
+      t = this.#health.onProbe(true, this.#clock.now());
     } catch (err) {
       error = err as Error;
       this.#lastProbeOk = false;
       const draining = err instanceof ImpalaError && err.code === ErrorCode.SERVER_SHUTTING_DOWN;
-      t = this.#health.onProbe(false, performance.now(), error, draining);
+      t = this.#health.onProbe(false, this.#clock.now(), error, draining);
       debug('%s probe failed: %s', this.#opts.address, error.message);
     } finally {
       this.#probing = false;
