@@ -7,6 +7,7 @@
 export { createClient, ImpalaClient, ResultStream, type ClientStats, type CallOptions, type ExecuteResult, type QueryResult } from './client';
 export { Session, type SessionOptions } from './session/session';
 export type * from './events/client-events';
+export type { TraceAttributes, TraceContext } from './events/tracing';
 export * from './errors';
 export {
   Secret,

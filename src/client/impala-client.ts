@@ -4,6 +4,7 @@ import createDebug from 'debug';
 import { ArgumentError, ClosedError, ConfigError, ErrorCode } from '../errors';
 import { publish, type ClientEventName, type ClientEvents } from '../events';
 import type { EventSink } from '../events/event-sink';
+import { baseAttributes, operationName, queryChannel, setServer, traced, type TraceContext } from '../events/tracing';
 import type { ResolvedOptions } from '../connection-string/options';
 import { Cluster } from '../pool/cluster';
 import { CoordinatorPool, type CoordinatorPoolOptions, type CoordinatorStats } from '../pool/coordinator-pool';
@@ -132,11 +133,19 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   async query<Row = Record<string, unknown>>(sql: string, options: CallOptions = {}): Promise<QueryResult<Row>> {
     const spec = this.#spec(sql, options);
     return this.#track(
-      this.#executor.run(spec, (session, attempt) => {
-        attempt.progress.statementSent = true;
-        return session.query<Row>(sql, { ...this.#callDefaults(options, spec.kind), signal: attempt.signal });
-      }),
-    ).then(({ value, attempts }) => ({ rows: value.rows, columns: value.columns, queryId: value.queryId, coordinator: value.coordinator, attempts }));
+      traced(
+        queryChannel,
+        () => this.#traceContext(sql, spec.kind),
+        async (): Promise<QueryResult<Row>> => {
+          const { value, attempts } = await this.#executor.run(spec, (session, attempt) => {
+            attempt.progress.statementSent = true;
+            return session.query<Row>(sql, { ...this.#callDefaults(options, spec.kind), signal: attempt.signal });
+          });
+          return { rows: value.rows, columns: value.columns, queryId: value.queryId, coordinator: value.coordinator, attempts };
+        },
+        settleTrace,
+      ),
+    );
   }
 
   /**
@@ -146,13 +155,20 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
    */
   async execute(sql: string, options: CallOptions = {}): Promise<ExecuteResult> {
     const spec = this.#spec(sql, options);
-    const { value, attempts } = await this.#track(
-      this.#executor.run(spec, (session, attempt) => {
-        attempt.progress.statementSent = true;
-        return session.execute(sql, { ...this.#callDefaults(options, spec.kind), signal: attempt.signal });
-      }),
+    return this.#track(
+      traced(
+        queryChannel,
+        () => this.#traceContext(sql, spec.kind),
+        async (): Promise<ExecuteResult> => {
+          const { value, attempts } = await this.#executor.run(spec, (session, attempt) => {
+            attempt.progress.statementSent = true;
+            return session.execute(sql, { ...this.#callDefaults(options, spec.kind), signal: attempt.signal });
+          });
+          return { ...value, attempts };
+        },
+        settleTrace,
+      ),
     );
-    return { ...value, attempts };
   }
 
   /**
@@ -162,7 +178,17 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
    */
   stream<Row = Record<string, unknown>>(sql: string, options: CallOptions = {}): ResultStream<Row> {
     const spec = this.#spec(sql, options);
-    return new ResultStream<Row>(this.#executor, spec, (session, signal) => session.stream(sql, { ...this.#callDefaults(options, spec.kind), signal }), (p) => this.#track(p));
+    return new ResultStream<Row>(
+      this.#executor,
+      spec,
+      (session, signal) => session.stream(sql, { ...this.#callDefaults(options, spec.kind), signal }),
+      (p) => this.#track(p),
+      (run) =>
+        traced(queryChannel, () => this.#traceContext(sql, spec.kind), run, (ctx, r) => {
+          setServer(ctx, r.coordinator ?? '');
+          ctx['impala.attempts'] = r.attempts;
+        }),
+    );
   }
 
   /** Numbers per coordinator and for the whole client. */
@@ -183,6 +209,15 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
       debug('client closed');
     })();
     return this.#closing;
+  }
+
+  #traceContext(sql: string, kind: StatementKind): TraceContext {
+    const ctx = baseAttributes();
+    ctx['db.namespace'] = this.options.database;
+    ctx['db.query.text'] = sql;
+    ctx['db.operation.name'] = operationName(sql);
+    ctx['impala.statement_kind'] = kind;
+    return ctx;
   }
 
   #spec(sql: string, options: CallOptions): RequestSpec {
@@ -252,6 +287,14 @@ function sessionOptions(o: ResolvedOptions): Omit<CoordinatorSessionOptions, 'ho
     sessionQueryOptions: queryOptions,
     fetchSize: o.fetchSize,
   };
+}
+
+/** Adds what a finished call tells to its trace context. */
+function settleTrace(ctx: TraceContext, r: { coordinator: string; queryId: string; attempts: number; rows?: unknown[] }): void {
+  setServer(ctx, r.coordinator);
+  ctx['impala.query_id'] = r.queryId;
+  ctx['impala.attempts'] = r.attempts;
+  if (r.rows) ctx['db.response.returned_rows'] = r.rows.length;
 }
 
 /** Splits `host:port` / `[v6]:port`. */

@@ -1,4 +1,5 @@
 import type { RequestExecutor, RequestSpec } from './request-executor';
+import type { AttemptResult } from '../retry/attempt-loop';
 import type { ProtocolSession } from '../protocol/protocol-session';
 import type { ColumnInfo } from '../protocol/hs2/result-metadata';
 
@@ -26,6 +27,7 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
   readonly #spec: RequestSpec;
   readonly #open: (session: ProtocolSession, signal: AbortSignal) => SessionStream<unknown>;
   readonly #track: (p: Promise<unknown>) => unknown;
+  readonly #trace: (run: () => Promise<AttemptResult<void>>) => Promise<AttemptResult<void>>;
 
   /** @internal */
   constructor(
@@ -33,11 +35,13 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
     spec: RequestSpec,
     open: (session: ProtocolSession, signal: AbortSignal) => SessionStream<unknown>,
     track: (p: Promise<unknown>) => unknown,
+    trace: (run: () => Promise<AttemptResult<void>>) => Promise<AttemptResult<void>> = (run) => run(),
   ) {
     this.#executor = executor;
     this.#spec = spec;
     this.#open = open;
     this.#track = track;
+    this.#trace = trace;
   }
 
   /** Result columns, once the first row (or the end) has been reached. */
@@ -71,7 +75,7 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
     // channel while the attempt holds its lease, so a failure before the first row
     // is retried like any request and one after it is reported as is.
     const channel = new BatchChannel<Row>();
-    const run = this.#executor.run(this.#spec, async (session, attempt) => {
+    const run = this.#trace(() => this.#executor.run(this.#spec, async (session, attempt) => {
       const progress = attempt.progress;
       this.#attempts = attempt.number;
       progress.statementSent = true;
@@ -91,7 +95,7 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
       } finally {
         await it.return?.();
       }
-    });
+    }));
     this.#track(run);
     run.then(
       (r) => {

@@ -3,6 +3,7 @@ import { CONNECTION_DEFAULTS } from '../connection';
 import type { CoordinatorView } from '../balancer';
 import { ClosedError } from '../errors';
 import type { ConnectionCloseReason } from '../events';
+import { acquireChannel, baseAttributes, connectChannel, traced } from '../events/tracing';
 import { HealthMonitor } from '../health/health-monitor';
 import type { HealthState, HealthThresholds, HealthTransition } from '../health/coordinator-health';
 import type { ProtocolSessionOptions } from '../protocol/open-session';
@@ -190,7 +191,7 @@ export class CoordinatorPool implements LeaseOwner {
     this.#inFlight++;
     this.#requests++;
     try {
-      const unit = await this.#sessions.acquire(signal);
+      const unit = await traced(acquireChannel, () => baseAttributes(this.address), () => this.#sessions.acquire(signal));
       return new Lease(this, unit, true);
     } catch (err) {
       this.#inFlight--;
@@ -285,7 +286,7 @@ export class CoordinatorPool implements LeaseOwner {
 
   async #create(): Promise<ProtocolSession> {
     const started = this.#deps.clock.now();
-    const session = await this.#deps.openSession(this.#opts.session);
+    const session = await this.#open('pool');
     this.#deps.emit('connectionCreated', {
       time: new Date(),
       coordinator: this.address,
@@ -311,8 +312,22 @@ export class CoordinatorPool implements LeaseOwner {
     return this.#opts.session.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
   }
 
+  /** Connects and opens a session, traced on `impala-ha:connect`. */
+  #open(purpose: 'pool' | 'probe'): Promise<ProtocolSession> {
+    return traced(
+      connectChannel,
+      () => {
+        const ctx = baseAttributes(this.address);
+        ctx['db.namespace'] = this.#opts.session.database;
+        ctx['impala.purpose'] = purpose;
+        return ctx;
+      },
+      () => this.#deps.openSession(this.#opts.session),
+    );
+  }
+
   async #probe(): Promise<void> {
-    const session = await this.#deps.openSession(this.#opts.session);
+    const session = await this.#open('probe');
     await session.close().catch(() => undefined);
   }
 

@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import { ArgumentError, ClosedError, SessionLostError } from '../errors';
 import type { CallOptions, ExecuteResult, QueryResult } from '../client/call-options';
 import type { EventSink } from '../events/event-sink';
+import { baseAttributes, operationName, queryChannel, setServer, traced } from '../events/tracing';
 import type { Cluster } from '../pool/cluster';
 import type { AfterFailure, Lease } from '../pool/lease';
 import type { QueryCallOptions } from '../protocol/hs2/coordinator-session';
@@ -137,12 +138,43 @@ export class Session {
     return next;
   }
 
-  async #run<T extends object>(sql: string, options: CallOptions, work: (s: ProtocolSession, o: QueryCallOptions) => Promise<T>): Promise<T & { attempts: number }> {
+  async #run<T extends { coordinator: string; queryId: string }>(
+    sql: string,
+    options: CallOptions,
+    work: (s: ProtocolSession, o: QueryCallOptions) => Promise<T>,
+  ): Promise<T & { attempts: number }> {
     if (this.#closed) throw new ClosedError('the session is closed');
     if (this.#lost) throw this.#lost;
     if (typeof sql !== 'string' || sql.trim() === '') throw new ArgumentError('sql must be a non-empty string');
     const kind = statementKind(sql);
     const callOptions = this.#ctx.callOptions(options, kind);
+    return traced(
+      queryChannel,
+      () => {
+        const ctx = baseAttributes(this.coordinator);
+        ctx['db.namespace'] = this.#state.database;
+        ctx['db.query.text'] = sql;
+        ctx['db.operation.name'] = operationName(sql);
+        ctx['impala.statement_kind'] = kind;
+        return ctx;
+      },
+      () => this.#attempts(sql, kind, options, callOptions, work),
+      (ctx, r) => {
+        setServer(ctx, r.coordinator);
+        ctx['impala.query_id'] = r.queryId;
+        ctx['impala.attempts'] = r.attempts;
+        if ('rows' in r && Array.isArray(r.rows)) ctx['db.response.returned_rows'] = r.rows.length;
+      },
+    );
+  }
+
+  async #attempts<T extends object>(
+    sql: string,
+    kind: StatementKind,
+    options: CallOptions,
+    callOptions: QueryCallOptions,
+    work: (s: ProtocolSession, o: QueryCallOptions) => Promise<T>,
+  ): Promise<T & { attempts: number }> {
     const { value, attempts } = await runAttempts(
       {
         spec: { kind, idempotent: options.idempotent === true, label: describeStatement(sql) },
