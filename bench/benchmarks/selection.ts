@@ -131,7 +131,7 @@ export const selectionBenchmark: Benchmark = {
       title: this.title,
       description:
         `Pure CPU, no I/O. "Balancer" is the policy function alone on prebuilt coordinator snapshots; "Cluster.select" is what each request ` +
-        `pays in the client (filter selectable coordinators, snapshot them, pick). ns per call; ${runs} runs of ≥ ${minMs} ms each after a warm-up. ` +
+        `pays in the client (the cached list of selectable coordinators, their live views, the pick). ns per call; ${runs} runs of ≥ ${minMs} ms each after a warm-up. ` +
         `Snapshots have random in-flight counts (0–19), latencies (1–50 ms) and 10% at half weight (slow start); affinity cycles through 1024 keys.`,
       tables: [
         { title: 'Balancer function alone, ns per pick', columns, rows: POLICIES.map((p) => [p, ...SIZES.map((n) => cell(p, n, (r) => r.balancerNs))]) },

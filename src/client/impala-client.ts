@@ -11,6 +11,7 @@ import { CoordinatorPool, type CoordinatorPoolOptions, type CoordinatorStats } f
 import { defaultPoolDeps, type PoolDeps } from '../pool/pool-deps';
 import type { CoordinatorSessionOptions } from '../protocol/hs2/coordinator-session';
 import type { AttemptDeps, AttemptSettings } from '../retry/attempt-loop';
+import { settlesWithin, type Clock } from '../retry/clock';
 import { RetryBudget } from '../retry/retry-budget';
 import { describeStatement, statementKind, type StatementKind } from '../retry/statement-kind';
 import type { CallOptions, ExecuteResult, QueryResult } from './call-options';
@@ -57,6 +58,9 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #sessions = new Set<Session>();
   readonly #sessionContext: SessionContext;
+  readonly #clock: Clock;
+  /** Aborted when close() runs out of time: every call still running ends. */
+  readonly #closeController = new AbortController();
   #closing: Promise<void> | undefined;
 
   /**
@@ -85,7 +89,8 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     this.#budget = new RetryBudget({ ratio: options.retryBudgetRatio, minPerSecond: options.retryBudgetMinPerSecond }, () => poolDeps.clock.now());
     const settings: AttemptSettings = { retries: options.retries, baseDelayMs: options.retryBaseDelayMs, maxDelayMs: options.retryMaxDelayMs };
     const attemptDeps: AttemptDeps = { budget: this.#budget, clock: poolDeps.clock, random: poolDeps.random, emit };
-    this.#executor = new RequestExecutor(this.#cluster, settings, attemptDeps);
+    this.#clock = poolDeps.clock;
+    this.#executor = new RequestExecutor(this.#cluster, settings, attemptDeps, this.#closeController.signal);
     this.#sessionContext = {
       cluster: this.#cluster,
       emit,
@@ -94,6 +99,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
       defaultDatabase: options.database,
       reopenOnFailover: options.reopenOnFailover,
       queryTimeoutMs: options.queryTimeoutMs,
+      closeSignal: this.#closeController.signal,
     };
     debug('client for %s (balance %s)', options.coordinators.join(','), options.balance);
   }
@@ -197,18 +203,33 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   }
 
   /**
-   * Drains: new calls are refused at once, calls in flight finish, then every
-   * operation, session and socket is closed and every timer stopped. Safe to call
-   * more than once.
+   * Closes the client within `closeTimeoutMs` (default 2 s), whatever the servers do:
+   * new calls are refused at once; calls in flight are given most of the bound to
+   * finish, then cancelled (they reject with IMPALA_ERR_CLOSED); sessions are closed
+   * on the servers; at the bound every connection still open is cut and every timer
+   * stopped. Safe to call more than once.
    */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      await Promise.allSettled([...this.#inFlight]);
-      await Promise.allSettled([...this.#sessions].map((s) => s.close()));
-      await this.#cluster.close();
-      debug('client closed');
-    })();
+    this.#closing ??= this.#close();
     return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const clock = this.#clock;
+    const bound = this.options.closeTimeoutMs;
+    const started = clock.now();
+    // Most of the bound for calls to finish; the rest to close their sessions politely.
+    const drainMs = bound - Math.min(500, bound / 4);
+    if (!(await settlesWithin(clock, Promise.allSettled([...this.#inFlight]), drainMs))) {
+      debug('calls still running after %d ms: cancelling them', drainMs);
+      this.#closeController.abort(new ClosedError(`the client was closed and this call did not finish within closeTimeoutMs (${bound} ms)`));
+    }
+    const polite = Promise.allSettled([...this.#sessions].map((s) => s.close())).then(() => this.#cluster.close());
+    if (!(await settlesWithin(clock, polite, started + bound - clock.now()))) {
+      debug('close ran out of time (%d ms): cutting every connection', bound);
+      this.#cluster.cut(new ClosedError(`the client was closed: connections cut after closeTimeoutMs (${bound} ms)`));
+    }
+    debug('client closed');
   }
 
   #traceContext(sql: string, kind: StatementKind): TraceContext {
@@ -325,5 +346,13 @@ function poolOptions(o: ResolvedOptions, session: Omit<CoordinatorSessionOptions
       intervalMs: o.healthCheckIntervalMs,
       maxIntervalMs: o.healthCheckMaxIntervalMs,
     },
+    ...fetchRowsTimeout(o.queryOptions),
   };
+}
+
+/** FETCH_ROWS_TIMEOUT_MS from the client's session query options, when set to a number of ms. */
+function fetchRowsTimeout(queryOptions: Readonly<Record<string, string>>): { fetchRowsTimeoutMs?: number } {
+  const raw = queryOptions.FETCH_ROWS_TIMEOUT_MS;
+  const ms = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(ms) && ms >= 0 ? { fetchRowsTimeoutMs: ms } : {};
 }

@@ -34,11 +34,14 @@ export class RequestExecutor {
   readonly #cluster: Cluster;
   readonly #settings: AttemptSettings;
   readonly #deps: AttemptDeps;
+  readonly #closeSignal: AbortSignal | undefined;
 
-  constructor(cluster: Cluster, settings: AttemptSettings, deps: AttemptDeps) {
+  /** `closeSignal` ends every running request with its reason (the client's close ran out of time). */
+  constructor(cluster: Cluster, settings: AttemptSettings, deps: AttemptDeps, closeSignal?: AbortSignal) {
     this.#cluster = cluster;
     this.#settings = settings;
     this.#deps = deps;
+    this.#closeSignal = closeSignal;
   }
 
   run<T>(spec: RequestSpec, work: AttemptWork<T>): Promise<AttemptResult<T>> {
@@ -65,7 +68,7 @@ export class RequestExecutor {
       },
       this.#settings,
       this.#deps,
-      { signal: spec.signal, timeoutMs: spec.timeoutMs },
+      { signal: spec.signal, timeoutMs: spec.timeoutMs, closeSignal: this.#closeSignal },
     );
   }
 }

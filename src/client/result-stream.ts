@@ -89,12 +89,14 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
           if (next.done) break;
           progress.rowsDelivered = true;
           this.#coordinator = session.coordinator;
-          const wanted = await channel.push(next.value as Row[]);
+          const wanted = await channel.push(next.value as Row[], attempt.signal);
           if (!wanted) break;
         }
       } finally {
         await it.return?.();
       }
+      // Stopped by an abort while the consumer was not reading: an error, never a short result.
+      if (attempt.signal.aborted) throw attempt.signal.reason;
     }));
     this.#track(run);
     run.then(
@@ -133,9 +135,13 @@ class BatchChannel<Row> {
   #failed = false;
   #cancelled = false;
 
-  /** Hands over a batch; resolves true when it was taken, false when the consumer left. */
-  push(rows: Row[]): Promise<boolean> {
-    if (this.#cancelled) return Promise.resolve(false);
+  /**
+   * Hands over a batch; resolves true when it was taken, false when the consumer left
+   * or `signal` fired (the call was aborted or the client closed while the consumer
+   * was not reading).
+   */
+  push(rows: Row[], signal?: AbortSignal): Promise<boolean> {
+    if (this.#cancelled || signal?.aborted) return Promise.resolve(false);
     const consumer = this.#waitingConsumer;
     if (consumer) {
       this.#waitingConsumer = undefined;
@@ -144,7 +150,20 @@ class BatchChannel<Row> {
       return Promise.resolve(true);
     }
     this.#pending = rows;
-    return new Promise<boolean>((resolve) => (this.#waitingProducer = resolve));
+    return new Promise<boolean>((resolve) => {
+      const onAbort = (): void => {
+        if (this.#waitingProducer !== settle) return;
+        this.#waitingProducer = undefined;
+        this.#pending = undefined;
+        resolve(false);
+      };
+      const settle = (wanted: boolean): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(wanted);
+      };
+      this.#waitingProducer = settle;
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   pull(): Promise<IteratorResult<Row[]>> {

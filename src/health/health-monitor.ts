@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import { ErrorCode, ImpalaError } from '../errors';
-import { probeDelay } from '../retry/backoff';
+import { probeDelay, refusedProbeDelay } from '../retry/backoff';
 import { systemClock, type Clock, type TimerHandle } from '../retry/clock';
 import type { HealthSignal } from '../retry/retry-policy';
 import { CoordinatorHealth, type HealthState, type HealthThresholds, type HealthTransition } from './coordinator-health';
@@ -14,10 +14,16 @@ const MIN_PROBE_GAP_MS = 500;
 export interface HealthMonitorOptions extends HealthThresholds {
   /** `host:port`, for logs. */
   address: string;
-  /** First probe delay after going down, in ms (doubles per failed probe, with jitter). */
+  /** First probe delay after going down, in ms (doubles per failed probe that got no answer, with jitter). */
   intervalMs: number;
   /** Cap of the probe delay, in ms. */
   maxIntervalMs: number;
+  /**
+   * Probe delay while connects are refused, in ms (±25% jitter, never doubled): a
+   * refused connect costs nothing, and a restarted coordinator must serve again at
+   * once however long it was gone. Default 250.
+   */
+  refusedIntervalMs?: number;
   /** Checks the coordinator: resolves when it accepts a session, rejects otherwise. */
   probe: () => Promise<void>;
   /** Told about every state change. */
@@ -43,6 +49,8 @@ export class HealthMonitor {
   #closed = false;
   /** The last probe succeeded: the next one (toward `rise`) comes at the base interval. */
   #lastProbeOk = false;
+  /** The last failure was a refused connect: probe again soon, whatever the count. */
+  #refused = false;
   #lastProbeAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: HealthMonitorOptions) {
@@ -66,7 +74,11 @@ export class HealthMonitor {
 
   /** Traffic share for the balancer (slow start). */
   weight(): number {
-    return this.#health.weight(this.#clock.now());
+    // Outside a ramp the weight is 1: no clock read (the balancer asks on every pick).
+    const endsAt = this.#health.rampEndsAt;
+    if (endsAt === Number.NEGATIVE_INFINITY) return 1;
+    const now = this.#clock.now();
+    return now >= endsAt ? 1 : this.#health.weight(now);
   }
 
   /** A request succeeded on the coordinator. */
@@ -76,6 +88,7 @@ export class HealthMonitor {
 
   /** A request or connect failed; returns the transition it caused, if any. */
   failure(signal: HealthSignal, err: Error): HealthTransition | undefined {
+    this.#refused = isRefused(err);
     return this.#apply(this.#health.onFailure(signal, err), err);
   }
 
@@ -110,7 +123,9 @@ export class HealthMonitor {
 
   #schedule(): void {
     if (this.#closed || this.#timer || this.#probing) return;
-    const delay = probeDelay(this.#lastProbeOk ? 0 : this.#health.probeAttempt, this.#opts.intervalMs, this.#opts.maxIntervalMs, this.#random);
+    const delay = this.#refused
+      ? refusedProbeDelay(this.#opts.refusedIntervalMs ?? 250, this.#random)
+      : probeDelay(this.#lastProbeOk ? 0 : this.#health.probeAttempt, this.#opts.intervalMs, this.#opts.maxIntervalMs, this.#random);
     debug('%s next probe in %d ms', this.#opts.address, delay);
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
@@ -129,10 +144,12 @@ export class HealthMonitor {
     try {
       await this.#opts.probe();
       this.#lastProbeOk = true;
+      this.#refused = false;
       t = this.#health.onProbe(true, this.#clock.now());
     } catch (err) {
       error = err as Error;
       this.#lastProbeOk = false;
+      this.#refused = isRefused(err);
       const draining = err instanceof ImpalaError && err.code === ErrorCode.SERVER_SHUTTING_DOWN;
       t = this.#health.onProbe(false, this.#clock.now(), error, draining);
       debug('%s probe failed: %s', this.#opts.address, error.message);
@@ -146,4 +163,9 @@ export class HealthMonitor {
     }
     if (!this.#health.selectable) this.#schedule();
   }
+}
+
+/** A refused connect: nothing listens there (yet); probing again is cheap. */
+function isRefused(err: unknown): boolean {
+  return err instanceof ImpalaError && err.code === ErrorCode.CONNECT_REFUSED;
 }

@@ -41,6 +41,11 @@ export class AbandonedSessions {
     this.#track(this.#close(session));
   }
 
+  /** Stops trying: the sessions left are left to Impala's disconnected-session timeout. */
+  giveUp(): void {
+    this.#open.clear();
+  }
+
   /** Tries once more to close every session still open, and waits for all attempts. */
   async closeAll(): Promise<void> {
     for (const s of this.#open) this.#track(this.#close(s));

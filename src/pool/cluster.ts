@@ -21,6 +21,8 @@ export interface ClusterMember {
   probeSoon(): void;
   stats(): CoordinatorStats;
   close(): Promise<void>;
+  /** Cuts every connection now and fails waiting callers with `error`. */
+  cut(error: Error): void;
 }
 
 /**
@@ -107,6 +109,12 @@ export class Cluster<P extends ClusterMember = CoordinatorPool> {
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(this.pools.map((p) => p.close()));
+  }
+
+  /** Refuses new selections and cuts every connection of every pool now (a close that ran out of time). */
+  cut(error: Error): void {
+    this.#closed = true;
+    for (const p of this.pools) p.cut(error);
   }
 
   #unavailable(cause: unknown): NoCoordinatorError {

@@ -1,20 +1,26 @@
 import createDebug from 'debug';
-import { CONNECTION_DEFAULTS } from '../connection';
+import { CONNECTION_DEFAULTS, type CallPolicy, type Channel } from '../connection';
 import type { CoordinatorView } from '../balancer';
-import { ClosedError } from '../errors';
+import { ClosedError, ImpalaError, RpcTimeoutError } from '../errors';
 import type { ConnectionCloseReason } from '../events';
 import { acquireChannel, baseAttributes, connectChannel, traced } from '../events/tracing';
+import { CallBounds } from '../health/call-bounds';
 import { HealthMonitor } from '../health/health-monitor';
+import { LatencyEstimator } from '../health/latency-estimator';
 import type { HealthState, HealthThresholds, HealthTransition } from '../health/coordinator-health';
 import type { ProtocolSessionOptions } from '../protocol/open-session';
 import type { ProtocolSession } from '../protocol/protocol-session';
+import { withDeadline } from '../retry/clock';
 import { healthSignal } from '../retry/retry-policy';
 import { AbandonedSessions } from './abandoned-sessions';
+import { coordinatorCallPolicy } from './call-policy';
 import { KeepAlive } from './keep-alive';
 import { Lease, type LeaseOwner } from './lease';
+import { LivenessCheck } from './liveness-check';
 import type { PoolDeps } from './pool-deps';
 import type { PooledUnit } from './pooled-unit';
 import { SessionPool } from './session-pool';
+import { StallWatchdog } from './stall-watchdog';
 import { UnitValidator } from './unit-validator';
 
 const debug = createDebug('impala-ha:pool');
@@ -35,7 +41,17 @@ export interface CoordinatorPoolOptions {
   maxLifetimeMs: number;
   keepAliveIntervalMs: number;
   health: HealthThresholds & { intervalMs: number; maxIntervalMs: number };
+  /**
+   * Impala's FETCH_ROWS_TIMEOUT_MS as the client's session options set it, in ms
+   * (0 = FetchResults may wait as long as the query runs). Default 10000, Impala's.
+   */
+  fetchRowsTimeoutMs?: number;
 }
+
+/** Floor of the overrun point and the liveness-check bound, in ms. */
+const LIVENESS_FLOOR_MS = 1000;
+/** Impala's default FETCH_ROWS_TIMEOUT_MS. */
+const IMPALA_FETCH_ROWS_TIMEOUT_MS = 10_000;
 
 /** Per-coordinator numbers in {@link ImpalaClient.stats}. */
 export interface CoordinatorStats {
@@ -70,6 +86,14 @@ const EWMA_ALPHA = 0.2;
  * session closer around it, its {@link HealthMonitor}, and the live numbers the
  * balancer reads. Lends {@link Lease}s.
  *
+ * It also keeps "is the coordinator alive" apart from "is the query done": every
+ * channel it opens carries a {@link CallPolicy} with per-method bounds derived from the
+ * coordinator's observed latency; a call that overruns (reported by the channel, or
+ * noticed by the {@link StallWatchdog}) starts a single-flight {@link LivenessCheck} on
+ * another channel. No answer: the coordinator is marked down and every channel to it
+ * is cut at once, so callers move on in about two overrun points instead of waiting
+ * for `rpcTimeoutMs`. An answer: the call goes on, however long the query takes.
+ *
  * @internal
  */
 export class CoordinatorPool implements LeaseOwner {
@@ -84,6 +108,14 @@ export class CoordinatorPool implements LeaseOwner {
   readonly #validator: UnitValidator;
   readonly #abandoned: AbandonedSessions;
   readonly #keepAlive: KeepAlive | undefined;
+  readonly #latency = new LatencyEstimator();
+  readonly #bounds: CallBounds;
+  /** The session options every channel to this coordinator is opened with (CallPolicy included). */
+  readonly #sessionOptions: ProtocolSessionOptions;
+  readonly #liveness: LivenessCheck;
+  readonly #watchdog: StallWatchdog;
+  /** Channels whose call overran since the last liveness check: cut with the rest if it fails. */
+  readonly #overrunning = new Set<Channel>();
   readonly #selectableListeners: Array<() => void> = [];
   #inFlight = 0;
   #latencyMs = 0;
@@ -97,20 +129,17 @@ export class CoordinatorPool implements LeaseOwner {
     this.#deps = deps;
     this.address = opts.address;
     this.index = opts.index;
-    const self = this;
-    this.view = {
+    this.view = new PoolView(this);
+    this.#bounds = new CallBounds({ floorMs: LIVENESS_FLOOR_MS, fetchRowsTimeoutMs: opts.fetchRowsTimeoutMs ?? IMPALA_FETCH_ROWS_TIMEOUT_MS }, this.#latency);
+    const callPolicy: CallPolicy = coordinatorCallPolicy(this.#bounds, this.#latency, (method, channel) => this.#onOverrun(method, channel));
+    this.#sessionOptions = { ...opts.session, callPolicy };
+    this.#liveness = new LivenessCheck({
       address: opts.address,
-      index: opts.index,
-      get inFlight() {
-        return self.#inFlight;
-      },
-      get latencyMs() {
-        return self.#latencyMs;
-      },
-      get weight() {
-        return self.health.weight();
-      },
-    };
+      clock: deps.clock,
+      timeoutMs: () => this.#bounds.livenessTimeoutMs(),
+      ping: (ms) => this.#livenessPing(ms),
+      onDead: (err) => this.#dead(err),
+    });
     this.health = new HealthMonitor({
       address: opts.address,
       ...opts.health,
@@ -119,7 +148,7 @@ export class CoordinatorPool implements LeaseOwner {
       probe: () => this.#probe(),
       onTransition: (t, err) => this.#onTransition(t, err),
     });
-    const openChannel = () => deps.openChannel(this.#opts.session);
+    const openChannel = () => deps.openChannel(this.#sessionOptions);
     this.#abandoned = new AbandonedSessions(opts.address, openChannel, () => this.#fastTimeoutMs());
     this.#sessions = new SessionPool(
       {
@@ -132,6 +161,7 @@ export class CoordinatorPool implements LeaseOwner {
       },
       {
         create: () => this.#create(),
+        quickCheck: (unit) => this.#validator.quick(unit),
         check: (unit) => this.#validator.check(unit),
         retire: (unit, reason) => this.#retire(unit, reason),
         createFailed: (err) => this.noteFailure(err),
@@ -149,8 +179,26 @@ export class CoordinatorPool implements LeaseOwner {
       openChannel,
       pingTimeoutMs: () => this.#fastTimeoutMs(),
       noteFailure: (err) => this.noteFailure(err),
+      observe: (ms) => this.#latency.observe(ms),
     });
     this.#keepAlive = opts.keepAliveIntervalMs > 0 ? new KeepAlive(opts.keepAliveIntervalMs, this.#sessions, deps.clock, () => this.#fastTimeoutMs()) : undefined;
+    this.#watchdog = new StallWatchdog({
+      clock: deps.clock,
+      overrunMs: () => this.#bounds.overrunMs(),
+      busyChannels: () => this.#busyChannels(),
+      oldestConnectStart: () => this.#sessions.oldestConnectStart(),
+      onStall: (reason) => void this.#liveness.check(reason),
+    });
+  }
+
+  /** Requests in flight from this client, including those waiting for a connection. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Smoothed request latency (EWMA), in ms. */
+  get latencyMs(): number {
+    return this.#latencyMs;
   }
 
   /** Whether new work may go there (up or suspect). */
@@ -191,7 +239,9 @@ export class CoordinatorPool implements LeaseOwner {
     this.#inFlight++;
     this.#requests++;
     try {
-      const unit = await traced(acquireChannel, () => baseAttributes(this.address), () => this.#sessions.acquire(signal));
+      const pending = traced(acquireChannel, () => baseAttributes(this.address), () => this.#sessions.acquire(signal));
+      this.#watchdog.kick();
+      const unit = await pending;
       return new Lease(this, unit, true);
     } catch (err) {
       this.#inFlight--;
@@ -248,14 +298,34 @@ export class CoordinatorPool implements LeaseOwner {
     };
   }
 
+  /** Bounds and the latency estimate behind them, for stats and tests. */
+  get bounds(): CallBounds {
+    return this.#bounds;
+  }
+
   /** Closes every idle unit (their sessions on the server) and stops timers; lent units close on return. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.health.close();
-    this.#keepAlive?.stop();
+    if (!this.#closed) {
+      this.#closed = true;
+      this.health.close();
+      this.#liveness.close();
+      this.#watchdog.stop();
+      this.#keepAlive?.stop();
+    }
     await this.#sessions.close();
     await this.#abandoned.closeAll();
+  }
+
+  /**
+   * Cuts every channel to the coordinator now (lent ones too) and fails waiting callers
+   * with `error`; abandoned sessions are left to Impala's own timeout. For a close that
+   * ran out of time, and a coordinator that failed its liveness check.
+   */
+  cut(error: Error): void {
+    this.#sessions.cut(error);
+    if (this.#closed) this.#abandoned.giveUp();
+    for (const ch of this.#overrunning) ch.destroy(error);
+    this.#overrunning.clear();
   }
 
   // LeaseOwner
@@ -287,6 +357,7 @@ export class CoordinatorPool implements LeaseOwner {
   async #create(): Promise<ProtocolSession> {
     const started = this.#deps.clock.now();
     const session = await this.#open('pool');
+    this.#latency.observe(this.#deps.clock.now() - started);
     this.#deps.emit('connectionCreated', {
       time: new Date(),
       coordinator: this.address,
@@ -309,7 +380,7 @@ export class CoordinatorPool implements LeaseOwner {
 
   /** Bound on RPCs that must answer fast (validation and keepalive pings, remote CloseSession), in ms. */
   #fastTimeoutMs(): number {
-    return this.#opts.session.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
+    return this.#bounds.fastTimeoutMs();
   }
 
   /** Connects and opens a session, traced on `impala-ha:connect`. */
@@ -322,13 +393,73 @@ export class CoordinatorPool implements LeaseOwner {
         ctx['impala.purpose'] = purpose;
         return ctx;
       },
-      () => this.#deps.openSession(this.#opts.session),
+      () => this.#deps.openSession(this.#sessionOptions),
     );
   }
 
+  /**
+   * A health probe: a full connect + OpenSession, bounded by `connectTimeoutMs`. The
+   * session it opened joins the pool, so the first request after recovery finds one.
+   */
   async #probe(): Promise<void> {
-    const session = await this.#open('probe');
-    await session.close().catch(() => undefined);
+    const bound = this.#opts.session.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
+    const open = this.#open('probe');
+    const session = await withDeadline(this.#deps.clock, open, bound, () => {
+      void open.then((late) => late.close()).catch(() => undefined);
+      return new RpcTimeoutError('OpenSession', bound, { coordinator: this.address, requestWritten: true });
+    });
+    if (this.#closed || !this.#sessions.adopt(session)) await session.close().catch(() => undefined);
+  }
+
+  /** A call on `channel` overran its overrun point: is the coordinator alive? */
+  #onOverrun(method: string, channel: Channel): void {
+    if (this.#closed) return;
+    this.#overrunning.add(channel);
+    void this.#liveness.check(`${method} on connection #${channel.id} overran`).then(() => {
+      // Answered (or skipped): the calls that overran may go on.
+      if (this.health.selectable) this.#overrunning.clear();
+    });
+  }
+
+  /**
+   * The liveness question, asked on a channel other than the stalled ones: a ping on an
+   * idle pooled session, or, when none is idle, a new session (which then joins the
+   * pool). Rejects when the coordinator did not answer within `timeoutMs`.
+   */
+  async #livenessPing(timeoutMs: number): Promise<void> {
+    const clock = this.#deps.clock;
+    const started = clock.now();
+    const [unit] = this.#sessions.takeIdle((u) => !u.session.connection.closed && u.session.connection.pendingCalls === 0 && !u.session.busy, 1);
+    if (unit) {
+      try {
+        await withDeadline(clock, unit.session.ping({ timeoutMs }), timeoutMs, () => new RpcTimeoutError('PingImpalaHS2Service', timeoutMs, { coordinator: this.address, requestWritten: true }));
+        this.#latency.observe(clock.now() - started);
+        this.#sessions.release(unit);
+      } catch (err) {
+        // A server error is an answer, but the session is no good for anyone.
+        this.#sessions.release(unit, err instanceof ImpalaError && err.family === 'server' ? 'validationFailed' : 'error');
+        throw err;
+      }
+      return;
+    }
+    const open = this.#open('probe');
+    const session = await withDeadline(clock, open, timeoutMs, () => {
+      void open.then((late) => (this.#closed || !this.#sessions.adopt(late) ? late.close() : undefined)).catch(() => undefined);
+      return new RpcTimeoutError('OpenSession', timeoutMs, { coordinator: this.address, requestWritten: true });
+    });
+    this.#latency.observe(clock.now() - started);
+    if (this.#closed || !this.#sessions.adopt(session)) await session.close().catch(() => undefined);
+  }
+
+  /** The coordinator did not answer a liveness check: down, and every channel to it cut. */
+  #dead(error: Error): void {
+    debug('%s is down or hung: %s', this.address, error.message);
+    this.health.failure('down', error);
+    this.cut(error);
+  }
+
+  *#busyChannels(): Generator<Channel> {
+    for (const u of this.#sessions.busyUnits()) yield u.session.connection;
   }
 
   #onTransition(t: HealthTransition, err: Error | undefined): void {
@@ -344,5 +475,33 @@ export class CoordinatorPool implements LeaseOwner {
     const wasSelectable = t.from === 'up' || t.from === 'suspect';
     const isSelectable = t.to === 'up' || t.to === 'suspect';
     if (wasSelectable !== isSelectable) for (const l of this.#selectableListeners) l();
+  }
+}
+
+/**
+ * The balancer's live view of a pool. A class, so every view shares its getters (a pick
+ * over thousands of coordinators stays monomorphic and cheap).
+ */
+class PoolView implements CoordinatorView {
+  readonly address: string;
+  readonly index: number;
+  readonly #pool: CoordinatorPool;
+
+  constructor(pool: CoordinatorPool) {
+    this.address = pool.address;
+    this.index = pool.index;
+    this.#pool = pool;
+  }
+
+  get inFlight(): number {
+    return this.#pool.inFlight;
+  }
+
+  get latencyMs(): number {
+    return this.#pool.latencyMs;
+  }
+
+  get weight(): number {
+    return this.#pool.health.weight();
   }
 }

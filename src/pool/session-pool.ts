@@ -24,6 +24,8 @@ export interface SessionPoolSettings {
 export interface SessionPoolHooks {
   /** Opens a session (connect + OpenSession). */
   create(): Promise<ProtocolSession>;
+  /** Before a unit is lent, without I/O: `true`, why to retire it, or undefined when {@link check} must decide. */
+  quickCheck(unit: PooledUnit): true | ConnectionCloseReason | undefined;
   /** Before a unit is lent: `true`, or why to retire it. May repair the unit (reattach). Must not throw. */
   check(unit: PooledUnit): Promise<true | ConnectionCloseReason>;
   /** Closes a unit's session. Must not throw. */
@@ -71,7 +73,11 @@ export class SessionPool {
   /** Opens in progress: id → start time. */
   readonly #creating = new Map<number, number>();
   readonly #retiring = new Set<Promise<void>>();
+  /** Units being closed (their CloseSession may hang: a cut must reach them too). */
+  readonly #closingUnits = new Set<PooledUnit>();
   #lastCreateError: { error: Error; at: number } | undefined;
+  /** The last cut: callers whose unit was being checked then get its error, not a new connect. */
+  #lastCut: { generation: number; error: Error } | undefined;
   #generation = 0;
   #closed = false;
   #evictTimer: TimerHandle | undefined;
@@ -126,6 +132,19 @@ export class SessionPool {
   acquire(signal?: AbortSignal): Promise<PooledUnit> {
     if (this.#closed) return Promise.reject(new ClosedError(`the pool of ${this.#s.address} is closed`, { coordinator: this.#s.address }));
     if (signal?.aborted) return Promise.reject(signal.reason);
+    // Fast path, the common case under load: nobody waits and the most recently used
+    // idle unit can be lent without I/O — no waiter, no timer.
+    while (this.#waiters.length === 0 && this.#idle.length > 0) {
+      const unit = this.#idle[this.#idle.length - 1]!;
+      const verdict = this.#hooks.quickCheck(unit);
+      if (verdict === undefined) break;
+      this.#idle.pop();
+      if (verdict === true) {
+        unit.busy = true;
+        return Promise.resolve(unit);
+      }
+      this.#retire(unit, verdict);
+    }
     return new Promise<PooledUnit>((resolve, reject) => {
       const waiter: Waiter = { since: this.#clock.now(), resolve, reject, timer: undefined, signal, onAbort: undefined };
       waiter.timer = this.#clock.setTimeout(() => this.#drop(waiter, this.#timeoutError()), this.#s.acquireTimeoutMs);
@@ -153,16 +172,48 @@ export class SessionPool {
     this.#dispatch();
   }
 
-  /** Takes idle units matching `pick` out of the idle list (marked busy) for the owner's own use; give them back with {@link release}. */
-  takeIdle(pick: (unit: PooledUnit) => boolean): PooledUnit[] {
+  /**
+   * Takes up to `limit` idle units matching `pick` out of the idle list (marked busy),
+   * most recently used first, for the owner's own use; give them back with {@link release}.
+   */
+  takeIdle(pick: (unit: PooledUnit) => boolean, limit = Infinity): PooledUnit[] {
     const taken: PooledUnit[] = [];
-    this.#idle = this.#idle.filter((u) => {
-      if (!pick(u)) return true;
+    for (let i = this.#idle.length - 1; i >= 0 && taken.length < limit; i--) {
+      const u = this.#idle[i]!;
+      if (!pick(u)) continue;
+      this.#idle.splice(i, 1);
       u.busy = true;
       taken.push(u);
-      return false;
-    });
+    }
     return taken;
+  }
+
+  /**
+   * Adds a session opened elsewhere (a health probe, a liveness check) as an idle unit,
+   * when there is room; false (and nothing done) otherwise.
+   */
+  adopt(session: ProtocolSession): boolean {
+    if (this.#closed || this.#units.size + this.#creating.size >= this.#s.maxConnections) return false;
+    const now = this.#clock.now();
+    const lifetime = this.#s.maxLifetimeMs > 0 ? this.#s.maxLifetimeMs * (1 - LIFETIME_JITTER * this.#random()) : Infinity;
+    const unit = new PooledUnit(session, this.#generation, now, now + lifetime);
+    this.#units.add(unit);
+    this.#idle.push(unit);
+    this.#scheduleEviction();
+    this.#dispatch();
+    return true;
+  }
+
+  /** Units lent or being checked right now. */
+  *busyUnits(): Generator<PooledUnit> {
+    for (const u of this.#units) if (u.busy) yield u;
+  }
+
+  /** When the oldest open in progress started; undefined when none is. */
+  oldestConnectStart(): number | undefined {
+    let oldest: number | undefined;
+    for (const t of this.#creating.values()) if (oldest === undefined || t < oldest) oldest = t;
+    return oldest;
   }
 
   /** Makes every unit stale: idle ones are closed now, lent ones when given back. */
@@ -177,7 +228,9 @@ export class SessionPool {
    */
   cut(error: Error): void {
     this.clear();
+    this.#lastCut = { generation: this.#generation, error };
     for (const u of this.#units) u.session.connection.destroy(error);
+    for (const u of this.#closingUnits) u.session.connection.destroy(error);
     for (const w of this.#waiters.slice()) this.#drop(w, error);
   }
 
@@ -202,12 +255,20 @@ export class SessionPool {
 
   #lend(unit: PooledUnit, waiter: Waiter): void {
     unit.busy = true;
+    const generation = this.#generation;
     void this.#hooks.check(unit).then((verdict) => {
       if (verdict !== true) {
         unit.busy = false;
         this.#retire(unit, verdict);
-        // The caller did not get a unit: back to the head of the line.
-        if (this.#settle(waiter)) this.#waiters.unshift(this.#rewait(waiter));
+        const cut = this.#lastCut;
+        if (cut && cut.generation > generation) {
+          // The coordinator was given up on while this unit was checked: the caller
+          // moves on with that verdict instead of waiting for a new connect there.
+          if (this.#settle(waiter)) waiter.reject(cut.error);
+        } else if (this.#settle(waiter)) {
+          // The caller did not get a unit: back to the head of the line.
+          this.#waiters.unshift(this.#rewait(waiter));
+        }
         this.#dispatch();
         return;
       }
@@ -287,10 +348,12 @@ export class SessionPool {
     if (!this.#units.delete(unit)) return;
     const i = this.#idle.indexOf(unit);
     if (i >= 0) this.#idle.splice(i, 1);
+    this.#closingUnits.add(unit);
     const p = this.#hooks.retire(unit, reason).catch(() => undefined);
     this.#retiring.add(p);
     void p.finally(() => {
       this.#retiring.delete(p);
+      this.#closingUnits.delete(unit);
       this.#fill();
     });
   }
@@ -338,8 +401,8 @@ export class SessionPool {
   #timeoutError(): AcquireTimeoutError {
     const now = this.#clock.now();
     const parts = [`${this.inUse} of ${this.#s.maxConnections} connections in use`];
-    const starts = [...this.#creating.values()];
-    if (starts.length > 0) parts.push(`${starts.length} connect(s) pending, the oldest for ${Math.round(now - Math.min(...starts))} ms without an answer`);
+    const oldest = this.oldestConnectStart();
+    if (oldest !== undefined) parts.push(`${this.#creating.size} connect(s) pending, the oldest for ${Math.round(now - oldest)} ms without an answer`);
     const last = this.#lastCreateError;
     if (last) parts.push(`last connect error ${Math.round(now - last.at)} ms ago: ${last.error instanceof ImpalaError ? `${last.error.code}: ` : ''}${last.error.message}`);
     parts.push(this.#hooks.describeState());

@@ -24,6 +24,8 @@ export interface UnitValidatorDeps {
   pingTimeoutMs(): number;
   /** Feeds a failure to health. */
   noteFailure(err: unknown): void;
+  /** Told the round trip of every validation ping that answered, in ms. */
+  observe?(latencyMs: number): void;
 }
 
 /**
@@ -42,18 +44,30 @@ export class UnitValidator {
     this.#d = deps;
   }
 
-  /** `true` to lend the unit, else why to retire it. Never throws. */
-  async check(unit: PooledUnit): Promise<true | ConnectionCloseReason> {
+  /**
+   * The verdict when it needs no I/O: `true` (lend it), a reason to retire it, or
+   * undefined when it must be pinged or reattached first ({@link check}).
+   */
+  quick(unit: PooledUnit): true | ConnectionCloseReason | undefined {
     const s = unit.session;
     if (unit.generation !== this.#d.generation()) return 'stale';
     if (s.closed) return 'error';
     const now = this.#d.clock.now();
     if (now >= unit.expiresAt) return 'lifetime';
-    const idleMs = unit.idleFor(now);
-    if (s.connection.closed) return s.reattachable ? this.#reattach(s, idleMs) : 'error';
-    if (idleMs < this.#d.validateAfterIdleMs) return true;
+    if (s.connection.closed) return s.reattachable ? undefined : 'error';
+    return unit.idleFor(now) < this.#d.validateAfterIdleMs ? true : undefined;
+  }
+
+  /** `true` to lend the unit, else why to retire it. Never throws. */
+  async check(unit: PooledUnit): Promise<true | ConnectionCloseReason> {
+    const quick = this.quick(unit);
+    if (quick !== undefined) return quick;
+    const s = unit.session;
+    const idleMs = unit.idleFor(this.#d.clock.now());
+    if (s.connection.closed) return this.#reattach(s, idleMs);
     try {
-      await s.ping({ timeoutMs: this.#d.pingTimeoutMs() });
+      const pong = await s.ping({ timeoutMs: this.#d.pingTimeoutMs() });
+      this.#d.observe?.(pong.latencyMs);
       this.#d.emit('connectionValidated', { time: new Date(), coordinator: this.#d.address, connectionId: s.connection.id, how: 'ping', idleMs: Math.round(idleMs) });
       return true;
     } catch (err) {

@@ -91,6 +91,8 @@ export interface CallBounds {
   signal?: AbortSignal | undefined;
   /** Bound on the whole request including retries, in ms; 0 = none. */
   timeoutMs?: number | undefined;
+  /** The client's own signal (its close ran out of time): the request ends with the signal's reason. */
+  closeSignal?: AbortSignal | undefined;
 }
 
 /** What a successful request returns. */
@@ -111,13 +113,16 @@ export interface AttemptResult<T> {
  * It owns no timers: the backoff and the deadline run on the injected clock.
  */
 export async function runAttempts<T>(plan: AttemptPlan<T>, settings: AttemptSettings, deps: AttemptDeps, bounds: CallBounds = {}): Promise<AttemptResult<T>> {
-  const { signal: callerSignal, timeoutMs = 0 } = bounds;
+  const { signal: callerSignal, timeoutMs = 0, closeSignal } = bounds;
   if (callerSignal?.aborted) throw new AbortedError(undefined, { cause: callerSignal.reason });
+  if (closeSignal?.aborted) throw closeSignal.reason as Error;
   const controller = new AbortController();
   // Whatever the caller aborted with (often a DOMException), the call rejects with an
   // AbortedError carrying it as the cause.
   const onAbort = (): void => controller.abort(new AbortedError(undefined, { cause: callerSignal!.reason }));
+  const onClose = (): void => controller.abort(closeSignal!.reason);
   callerSignal?.addEventListener('abort', onAbort, { once: true });
+  closeSignal?.addEventListener('abort', onClose, { once: true });
   const deadline = timeoutMs > 0 ? deps.clock.setTimeout(() => controller.abort(new QueryTimeoutError(timeoutMs)), timeoutMs) : undefined;
   const signal = controller.signal;
   const tried = new Set<string>();
@@ -181,6 +186,7 @@ export async function runAttempts<T>(plan: AttemptPlan<T>, settings: AttemptSett
   } finally {
     if (deadline) deps.clock.clearTimeout(deadline);
     callerSignal?.removeEventListener('abort', onAbort);
+    closeSignal?.removeEventListener('abort', onClose);
   }
 }
 

@@ -49,3 +49,39 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Settles like `promise`, or rejects with `makeError()` after `ms` on `clock` (a later
+ * rejection of `promise` is then ignored, never unhandled).
+ */
+export function withDeadline<T>(clock: Clock, promise: Promise<T>, ms: number, makeError: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = clock.setTimeout(() => {
+      promise.catch(() => undefined);
+      reject(makeError());
+    }, ms);
+    promise.then(
+      (v) => {
+        clock.clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clock.clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** True when `promise` settled within `ms` on `clock`, false when the time ran out first. */
+export function settlesWithin(clock: Clock, promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return withDeadline(
+    clock,
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    Math.max(0, ms),
+    () => new Error('deadline'),
+  ).catch(() => false);
+}

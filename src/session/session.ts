@@ -46,6 +46,8 @@ export interface SessionContext {
   reopenOnFailover: boolean;
   /** Default per-call timeout, in ms (0 = none). */
   queryTimeoutMs: number;
+  /** Fires when the client's close ran out of time: running statements end with its reason. */
+  closeSignal?: AbortSignal;
 }
 
 /**
@@ -206,7 +208,7 @@ export class Session {
       },
       this.#ctx.attempts.settings,
       this.#ctx.attempts.deps,
-      { signal: options.signal, timeoutMs: options.timeoutMs ?? this.#ctx.queryTimeoutMs },
+      { signal: options.signal, timeoutMs: options.timeoutMs ?? this.#ctx.queryTimeoutMs, closeSignal: this.#ctx.closeSignal },
     );
     return { ...value, attempts };
   }

@@ -56,6 +56,23 @@ describe('HealthMonitor (fake timers)', () => {
     assert.equal(m.state, 'down');
   });
 
+  it('while connects are refused: probes every 250 ms ±25%, never doubling, so a coordinator back after a long outage is found at once', async () => {
+    const refused = new ConnectError(ErrorCode.CONNECT_REFUSED, 'connection refused');
+    let r = 0;
+    const m = monitor({ random: () => (r = (r + 0.37) % 1) });
+    probeResult = () => Promise.reject(refused);
+    m.failure('down', refused);
+    await clock.tick(10 * 60_000);
+    const gaps = probeAt.map((t, i) => t - (i === 0 ? 0 : probeAt[i - 1]!));
+    assert.ok(gaps.every((g) => g >= 187 && g <= 312), `gaps from ${Math.min(...gaps)} to ${Math.max(...gaps)} ms`);
+    assert.ok(probeAt.length > 1900, `${probeAt.length} probes in 10 minutes`);
+    probeResult = () => Promise.resolve();
+    const back = clock.now();
+    await clock.tick(312);
+    assert.equal(m.state, 'up');
+    assert.ok(probeAt.at(-1)! - back <= 312);
+  });
+
   it('comes back up after `rise` successful probes, and probes stop', async () => {
     const m = monitor({ rise: 2 });
     m.failure('down', timeout);

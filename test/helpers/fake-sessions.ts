@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
-import type { Channel } from '../../src/connection';
+import type { CallPolicy, Channel } from '../../src/connection';
 import { ConnectError, ConnectionLostError, ErrorCode, serverError } from '../../src/errors';
 import type { ClientEventName, ClientEvents } from '../../src/events';
 import type { EventSink } from '../../src/events/event-sink';
@@ -68,6 +68,10 @@ export class FakeCoordinator {
   readonly sessions: FakeSession[] = [];
   readonly channels: FakeChannel[] = [];
   opens = 0;
+  /** CloseSession: `'hang'` never answers. */
+  closeBehaviour: 'ok' | 'hang' = 'ok';
+  /** The CallPolicy the pool installed on the last channel it asked for. */
+  policy: CallPolicy | undefined;
   /** Sessions the coordinator knows (a restart forgets them). */
   readonly known = new Set<string>();
   readonly remotelyClosed: string[] = [];
@@ -168,6 +172,11 @@ export class FakeSession implements ProtocolSession {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.server.closeBehaviour === 'hang' && !this.#connection.closed) {
+      // CloseSession never answered: only a cut channel ends the wait.
+      await new Promise<void>((resolve) => this.#connection.once('close', () => resolve()));
+      return;
+    }
     this.server.known.delete(this.sessionId);
     await this.#connection.close();
   }
@@ -177,10 +186,23 @@ export class FakeSession implements ProtocolSession {
     if (!this.server.known.has(this.sessionId)) throw serverError(`Invalid session id: ${this.sessionId}`);
     this.statements.push(sql);
     this.busy = true;
+    const channel = this.#connection;
+    channel.pendingCalls++;
+    channel.lastActivityAt = this.server.clock.now();
+    let onClose: (() => void) | undefined;
+    // Like a real channel: when it is cut, the call waiting on it fails at once.
+    const cut = new Promise<never>((_, reject) => {
+      onClose = () =>
+        reject(new ConnectionLostError(`the connection was lost while waiting (${channel.destroyedWith?.message ?? 'closed'})`, true, { method: 'FetchResults', coordinator: this.coordinator, cause: channel.destroyedWith }));
+      channel.once('close', onClose);
+    });
     try {
-      await this.server.handler(sql, this, signal);
-      this.#connection.lastActivityAt = this.server.clock.now();
+      await Promise.race([this.server.handler(sql, this, signal), cut]);
+      channel.lastActivityAt = this.server.clock.now();
     } finally {
+      channel.pendingCalls--;
+      channel.off('close', onClose!);
+      cut.catch(() => undefined);
       this.busy = false;
     }
   }
@@ -271,8 +293,16 @@ export class FakeWorld {
 
   deps(): PoolDeps {
     return {
-      openSession: (o) => this.coordinator(o.label ?? `${o.host}:${o.port}`).openSession(),
-      openChannel: (o) => this.coordinator(o.label ?? `${o.host}:${o.port}`).openChannel(),
+      openSession: (o) => {
+        const c = this.coordinator(o.label ?? `${o.host}:${o.port}`);
+        c.policy = o.callPolicy;
+        return c.openSession();
+      },
+      openChannel: (o) => {
+        const c = this.coordinator(o.label ?? `${o.host}:${o.port}`);
+        c.policy = o.callPolicy;
+        return c.openChannel();
+      },
       clock: this.clock,
       random: () => this.random(),
       emit: this.log.sink,

@@ -60,6 +60,8 @@ class FakeMember implements ClusterMember {
   }
 
   async close(): Promise<void> {}
+
+  cut(): void {}
 }
 
 const members = (n: number): FakeMember[] => Array.from({ length: n }, (_, i) => new FakeMember(`10.0.0.${i + 1}:21050`, i));

@@ -133,15 +133,20 @@ describe('CoordinatorPool (fake sessions, fake timers)', () => {
     assert.equal(world.clock.refd.size, 0, 'nothing keeps the process alive');
   });
 
-  it('probes a down coordinator and brings it back (rise 1) with coordinatorUp', async () => {
+  it('probes a refusing coordinator every 250 ms; the probe that finds it back brings it up (rise 1) and its session serves the next call', async () => {
     const p = pool();
     server.behaviour = 'refuse';
     await assert.rejects(p.acquire());
     assert.equal(p.state, 'down');
+    await world.clock.tick(5000);
     server.behaviour = 'up';
-    await world.clock.tick(1000);
+    const opens = server.opens;
+    await world.clock.tick(250);
     assert.equal(p.state, 'up');
     assert.equal(world.log.of('coordinatorUp').length, 1);
+    assert.equal(p.stats().idle, 1, 'the probe session joined the pool');
+    (await p.acquire()).release();
+    assert.equal(server.opens, opens + 1, 'no new connection for the first call after recovery');
   });
 });
 

@@ -26,6 +26,7 @@ describe('SessionPool (fake sessions, fake timers)', () => {
   function pool(over: Partial<SessionPoolSettings> = {}): SessionPool {
     const hooks: SessionPoolHooks = {
       create: () => server.openSession(),
+      quickCheck: () => (checks.length > 0 ? undefined : true),
       check: async (unit) => (checks.length > 0 ? checks.shift()!(unit) : true),
       retire: async (unit, reason) => {
         retired.push({ unit, reason });
@@ -150,6 +151,20 @@ describe('SessionPool (fake sessions, fake timers)', () => {
     assert.equal(await waiting, cause);
     assert.equal(a.session.connection.closed, true);
     assert.equal((a.session.connection as unknown as { destroyedWith: Error }).destroyedWith, cause);
+  });
+
+  it('a caller whose unit was being checked when the pool was cut moves on with the cut\'s error, not a new connect there', async () => {
+    const p = pool();
+    p.release(await p.acquire());
+    const opens = server.opens;
+    // The idle unit needs a (slow) check, which fails; the pool is cut meanwhile.
+    checks.push(() => 'validationFailed');
+    const waiting = p.acquire().catch((e: unknown) => e);
+    const cause = new Error('no answer to a liveness check');
+    p.cut(cause);
+    assert.equal(await waiting, cause);
+    await world.clock.flush();
+    assert.equal(server.opens, opens, 'no connect to the coordinator that was given up on');
   });
 
   it('retires idle units above minIdle after idleTimeoutMs, with an unref\'d timer', async () => {
