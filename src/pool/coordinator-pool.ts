@@ -1,29 +1,30 @@
 import createDebug from 'debug';
-import { CONNECTION_DEFAULTS, type CallPolicy, type Channel } from '../connection';
+import { CONNECTION_DEFAULTS, type Channel } from '../connection';
 import type { CoordinatorView } from '../balancer';
-import { ClosedError, ImpalaError, RpcTimeoutError } from '../errors';
+import { ClosedError, RpcTimeoutError } from '../errors';
 import type { ConnectionCloseReason } from '../events';
 import { acquireChannel, baseAttributes, connectChannel, traced } from '../events/tracing';
-import { CallBounds } from '../health/call-bounds';
+import type { CallBounds } from '../health/call-bounds';
 import { HealthMonitor } from '../health/health-monitor';
-import { LatencyEstimator } from '../health/latency-estimator';
 import type { HealthState, HealthThresholds, HealthTransition } from '../health/coordinator-health';
 import type { ProtocolSessionOptions } from '../protocol/open-session';
 import type { ProtocolSession } from '../protocol/protocol-session';
 import { withDeadline } from '../retry/clock';
 import { healthSignal } from '../retry/retry-policy';
 import { AbandonedSessions } from './abandoned-sessions';
-import { coordinatorCallPolicy } from './call-policy';
 import { KeepAlive } from './keep-alive';
 import { Lease, type LeaseOwner } from './lease';
-import { LivenessCheck } from './liveness-check';
+import type { CoordinatorStats } from './coordinator-stats';
+import { LivenessGuard } from './liveness-guard';
 import type { PoolDeps } from './pool-deps';
 import type { PooledUnit } from './pooled-unit';
+import { PoolView } from './pool-view';
 import { SessionPool } from './session-pool';
-import { StallWatchdog } from './stall-watchdog';
 import { UnitValidator } from './unit-validator';
 
 const debug = createDebug('impala-ha:pool');
+
+export type { CoordinatorStats } from './coordinator-stats';
 
 /** Settings of one coordinator's pool. @internal */
 export interface CoordinatorPoolOptions {
@@ -48,37 +49,6 @@ export interface CoordinatorPoolOptions {
   fetchRowsTimeoutMs?: number;
 }
 
-/** Floor of the overrun point and the liveness-check bound, in ms. */
-const LIVENESS_FLOOR_MS = 1000;
-/** Impala's default FETCH_ROWS_TIMEOUT_MS. */
-const IMPALA_FETCH_ROWS_TIMEOUT_MS = 10_000;
-
-/** Per-coordinator numbers in {@link ImpalaClient.stats}. */
-export interface CoordinatorStats {
-  address: string;
-  state: HealthState;
-  /** Pooled connections (idle + in use). */
-  open: number;
-  idle: number;
-  inUse: number;
-  /** Connections being opened. */
-  connecting: number;
-  /** Callers waiting for a connection. */
-  waiting: number;
-  /** Requests in flight from this client, including those waiting for a connection. */
-  inFlight: number;
-  /** Smoothed request latency (EWMA, α = 0.2), in ms. */
-  latencyMs: number;
-  requests: number;
-  errors: number;
-  retries: number;
-  /** Pool generation: increments each time the pool is cleared. */
-  generation: number;
-  /** Traffic share in (0, 1] (below 1 during slow start). */
-  weight: number;
-  lastError: string | undefined;
-}
-
 const EWMA_ALPHA = 0.2;
 
 /**
@@ -86,13 +56,12 @@ const EWMA_ALPHA = 0.2;
  * session closer around it, its {@link HealthMonitor}, and the live numbers the
  * balancer reads. Lends {@link Lease}s.
  *
- * It also keeps "is the coordinator alive" apart from "is the query done": every
- * channel it opens carries a {@link CallPolicy} with per-method bounds derived from the
- * coordinator's observed latency; a call that overruns (reported by the channel, or
- * noticed by the {@link StallWatchdog}) starts a single-flight {@link LivenessCheck} on
- * another channel. No answer: the coordinator is marked down and every channel to it
- * is cut at once, so callers move on in about two overrun points instead of waiting
- * for `rpcTimeoutMs`. An answer: the call goes on, however long the query takes.
+ * Its {@link LivenessGuard} keeps "is the coordinator alive" apart from "is the query
+ * done": every channel it opens carries the guard's CallPolicy, and a call that
+ * overruns starts a liveness check on another channel. No answer: the coordinator is
+ * marked down and every channel to it is cut at once, so callers move on in about two
+ * overrun points instead of waiting for `rpcTimeoutMs`. An answer: the call goes on,
+ * however long the query takes.
  *
  * @internal
  */
@@ -108,14 +77,9 @@ export class CoordinatorPool implements LeaseOwner {
   readonly #validator: UnitValidator;
   readonly #abandoned: AbandonedSessions;
   readonly #keepAlive: KeepAlive | undefined;
-  readonly #latency = new LatencyEstimator();
-  readonly #bounds: CallBounds;
   /** The session options every channel to this coordinator is opened with (CallPolicy included). */
   readonly #sessionOptions: ProtocolSessionOptions;
-  readonly #liveness: LivenessCheck;
-  readonly #watchdog: StallWatchdog;
-  /** Channels whose call overran since the last liveness check: cut with the rest if it fails. */
-  readonly #overrunning = new Set<Channel>();
+  readonly #guard: LivenessGuard;
   readonly #selectableListeners: Array<() => void> = [];
   #inFlight = 0;
   #latencyMs = 0;
@@ -130,16 +94,16 @@ export class CoordinatorPool implements LeaseOwner {
     this.address = opts.address;
     this.index = opts.index;
     this.view = new PoolView(this);
-    this.#bounds = new CallBounds({ floorMs: LIVENESS_FLOOR_MS, fetchRowsTimeoutMs: opts.fetchRowsTimeoutMs ?? IMPALA_FETCH_ROWS_TIMEOUT_MS }, this.#latency);
-    const callPolicy: CallPolicy = coordinatorCallPolicy(this.#bounds, this.#latency, (method, channel) => this.#onOverrun(method, channel));
-    this.#sessionOptions = { ...opts.session, callPolicy };
-    this.#liveness = new LivenessCheck({
+    this.#guard = new LivenessGuard({
       address: opts.address,
       clock: deps.clock,
-      timeoutMs: () => this.#bounds.livenessTimeoutMs(),
-      ping: (ms) => this.#livenessPing(ms),
+      fetchRowsTimeoutMs: opts.fetchRowsTimeoutMs,
+      sessions: () => this.#sessions,
+      openSession: () => this.#open('probe'),
+      closed: () => this.#closed,
       onDead: (err) => this.#dead(err),
     });
+    this.#sessionOptions = { ...opts.session, callPolicy: this.#guard.callPolicy };
     this.health = new HealthMonitor({
       address: opts.address,
       ...opts.health,
@@ -148,7 +112,7 @@ export class CoordinatorPool implements LeaseOwner {
       probe: () => this.#probe(),
       onTransition: (t, err) => this.#onTransition(t, err),
     });
-    const openChannel = () => deps.openChannel(this.#sessionOptions);
+    const openChannel = (): Promise<Channel> => deps.openChannel(this.#sessionOptions);
     this.#abandoned = new AbandonedSessions(opts.address, openChannel, () => this.#fastTimeoutMs());
     this.#sessions = new SessionPool(
       {
@@ -179,16 +143,9 @@ export class CoordinatorPool implements LeaseOwner {
       openChannel,
       pingTimeoutMs: () => this.#fastTimeoutMs(),
       noteFailure: (err) => this.noteFailure(err),
-      observe: (ms) => this.#latency.observe(ms),
+      observe: (ms) => this.#guard.latency.observe(ms),
     });
     this.#keepAlive = opts.keepAliveIntervalMs > 0 ? new KeepAlive(opts.keepAliveIntervalMs, this.#sessions, deps.clock, () => this.#fastTimeoutMs()) : undefined;
-    this.#watchdog = new StallWatchdog({
-      clock: deps.clock,
-      overrunMs: () => this.#bounds.overrunMs(),
-      busyChannels: () => this.#busyChannels(),
-      oldestConnectStart: () => this.#sessions.oldestConnectStart(),
-      onStall: (reason) => void this.#liveness.check(reason),
-    });
   }
 
   /** Requests in flight from this client, including those waiting for a connection. */
@@ -240,7 +197,7 @@ export class CoordinatorPool implements LeaseOwner {
     this.#requests++;
     try {
       const pending = traced(acquireChannel, () => baseAttributes(this.address), () => this.#sessions.acquire(signal));
-      this.#watchdog.kick();
+      this.#guard.kick();
       const unit = await pending;
       return new Lease(this, unit, true);
     } catch (err) {
@@ -300,7 +257,7 @@ export class CoordinatorPool implements LeaseOwner {
 
   /** Bounds and the latency estimate behind them, for stats and tests. */
   get bounds(): CallBounds {
-    return this.#bounds;
+    return this.#guard.bounds;
   }
 
   /** Closes every idle unit (their sessions on the server) and stops timers; lent units close on return. */
@@ -308,8 +265,7 @@ export class CoordinatorPool implements LeaseOwner {
     if (!this.#closed) {
       this.#closed = true;
       this.health.close();
-      this.#liveness.close();
-      this.#watchdog.stop();
+      this.#guard.close();
       this.#keepAlive?.stop();
     }
     await this.#sessions.close();
@@ -324,8 +280,7 @@ export class CoordinatorPool implements LeaseOwner {
   cut(error: Error): void {
     this.#sessions.cut(error);
     if (this.#closed) this.#abandoned.giveUp();
-    for (const ch of this.#overrunning) ch.destroy(error);
-    this.#overrunning.clear();
+    this.#guard.cutOverrunning(error);
   }
 
   // LeaseOwner
@@ -357,7 +312,7 @@ export class CoordinatorPool implements LeaseOwner {
   async #create(): Promise<ProtocolSession> {
     const started = this.#deps.clock.now();
     const session = await this.#open('pool');
-    this.#latency.observe(this.#deps.clock.now() - started);
+    this.#guard.latency.observe(this.#deps.clock.now() - started);
     this.#deps.emit('connectionCreated', {
       time: new Date(),
       coordinator: this.address,
@@ -380,7 +335,7 @@ export class CoordinatorPool implements LeaseOwner {
 
   /** Bound on RPCs that must answer fast (validation and keepalive pings, remote CloseSession), in ms. */
   #fastTimeoutMs(): number {
-    return this.#bounds.fastTimeoutMs();
+    return this.#guard.bounds.fastTimeoutMs();
   }
 
   /** Connects and opens a session, traced on `impala-ha:connect`. */
@@ -411,55 +366,11 @@ export class CoordinatorPool implements LeaseOwner {
     if (this.#closed || !this.#sessions.adopt(session)) await session.close().catch(() => undefined);
   }
 
-  /** A call on `channel` overran its overrun point: is the coordinator alive? */
-  #onOverrun(method: string, channel: Channel): void {
-    if (this.#closed) return;
-    this.#overrunning.add(channel);
-    void this.#liveness.check(`${method} on connection #${channel.id} overran`).then(() => {
-      // Answered (or skipped): the calls that overran may go on.
-      if (this.health.selectable) this.#overrunning.clear();
-    });
-  }
-
-  /**
-   * The liveness question, asked on a channel other than the stalled ones: a ping on an
-   * idle pooled session, or, when none is idle, a new session (which then joins the
-   * pool). Rejects when the coordinator did not answer within `timeoutMs`.
-   */
-  async #livenessPing(timeoutMs: number): Promise<void> {
-    const clock = this.#deps.clock;
-    const started = clock.now();
-    const [unit] = this.#sessions.takeIdle((u) => !u.session.connection.closed && u.session.connection.pendingCalls === 0 && !u.session.busy, 1);
-    if (unit) {
-      try {
-        await withDeadline(clock, unit.session.ping({ timeoutMs }), timeoutMs, () => new RpcTimeoutError('PingImpalaHS2Service', timeoutMs, { coordinator: this.address, requestWritten: true }));
-        this.#latency.observe(clock.now() - started);
-        this.#sessions.release(unit);
-      } catch (err) {
-        // A server error is an answer, but the session is no good for anyone.
-        this.#sessions.release(unit, err instanceof ImpalaError && err.family === 'server' ? 'validationFailed' : 'error');
-        throw err;
-      }
-      return;
-    }
-    const open = this.#open('probe');
-    const session = await withDeadline(clock, open, timeoutMs, () => {
-      void open.then((late) => (this.#closed || !this.#sessions.adopt(late) ? late.close() : undefined)).catch(() => undefined);
-      return new RpcTimeoutError('OpenSession', timeoutMs, { coordinator: this.address, requestWritten: true });
-    });
-    this.#latency.observe(clock.now() - started);
-    if (this.#closed || !this.#sessions.adopt(session)) await session.close().catch(() => undefined);
-  }
-
   /** The coordinator did not answer a liveness check: down, and every channel to it cut. */
   #dead(error: Error): void {
     debug('%s is down or hung: %s', this.address, error.message);
     this.health.failure('down', error);
     this.cut(error);
-  }
-
-  *#busyChannels(): Generator<Channel> {
-    for (const u of this.#sessions.busyUnits()) yield u.session.connection;
   }
 
   #onTransition(t: HealthTransition, err: Error | undefined): void {
@@ -475,33 +386,5 @@ export class CoordinatorPool implements LeaseOwner {
     const wasSelectable = t.from === 'up' || t.from === 'suspect';
     const isSelectable = t.to === 'up' || t.to === 'suspect';
     if (wasSelectable !== isSelectable) for (const l of this.#selectableListeners) l();
-  }
-}
-
-/**
- * The balancer's live view of a pool. A class, so every view shares its getters (a pick
- * over thousands of coordinators stays monomorphic and cheap).
- */
-class PoolView implements CoordinatorView {
-  readonly address: string;
-  readonly index: number;
-  readonly #pool: CoordinatorPool;
-
-  constructor(pool: CoordinatorPool) {
-    this.address = pool.address;
-    this.index = pool.index;
-    this.#pool = pool;
-  }
-
-  get inFlight(): number {
-    return this.#pool.inFlight;
-  }
-
-  get latencyMs(): number {
-    return this.#pool.latencyMs;
-  }
-
-  get weight(): number {
-    return this.#pool.health.weight();
   }
 }
