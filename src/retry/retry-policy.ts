@@ -152,8 +152,8 @@ export function decideRetry(err: unknown, ctx: RetryContext): RetryDecision {
   return { retry: false, target, mayHaveRun: false, reason: `${err.code} is not retryable` };
 }
 
-/** Methods that come before ExecuteStatement on a leased session. */
-const BEFORE_EXECUTE = new Set(['ExecuteStatement', 'OpenSession', 'PingImpalaHS2Service']);
+/** Methods that come before the statement is submitted on a leased session (HS2, then Beeswax's `query` and ping). */
+const BEFORE_EXECUTE = new Set(['ExecuteStatement', 'OpenSession', 'PingImpalaHS2Service', 'query', 'PingImpalaService']);
 
 /**
  * True when the error proves ExecuteStatement never left this process: the failing

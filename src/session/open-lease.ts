@@ -1,4 +1,5 @@
 import { NoCoordinatorError } from '../errors';
+import type { CoordinatorPool } from '../pool/coordinator-pool';
 import type { Lease } from '../pool/lease';
 import { runAttempts } from '../retry/attempt-loop';
 import type { SessionContext } from './session';
@@ -21,6 +22,29 @@ export async function openLease(
   avoid: string | undefined,
   reopened: boolean,
 ): Promise<{ lease: Lease; dirty: boolean }> {
+  return leaseWithState(ctx, state, reopened, (tried) => {
+    const exclude = new Set(tried);
+    if (avoid !== undefined) exclude.add(avoid);
+    return ctx.cluster.select(affinity, exclude);
+  });
+}
+
+/**
+ * Leases a new session on `pool` itself and brings it to `state`: for a session that
+ * ends with its connection (Beeswax) when only the connection broke.
+ *
+ * @internal
+ */
+export async function reopenLeaseOn(ctx: SessionContext, pool: CoordinatorPool, state: SessionState): Promise<{ lease: Lease; dirty: boolean }> {
+  return leaseWithState(ctx, state, false, () => pool);
+}
+
+async function leaseWithState(
+  ctx: SessionContext,
+  state: SessionState,
+  reopened: boolean,
+  choose: (tried: ReadonlySet<string>) => CoordinatorPool,
+): Promise<{ lease: Lease; dirty: boolean }> {
   const replay = state.replayStatements(ctx.defaultDatabase);
   const { cluster } = ctx;
   const { value: lease } = await runAttempts(
@@ -28,9 +52,7 @@ export async function openLease(
       // SET and USE can be replayed any number of times.
       spec: { kind: 'session', idempotent: true, label: 'opening a session' },
       async run(attempt) {
-        const exclude = new Set(attempt.tried);
-        if (avoid !== undefined) exclude.add(avoid);
-        const pool = cluster.select(affinity, exclude);
+        const pool = choose(attempt.tried);
         attempt.startedOn(pool.address);
         const lease = await pool.acquire(attempt.signal);
         try {

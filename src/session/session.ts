@@ -10,7 +10,7 @@ import type { ProtocolSession } from '../protocol/protocol-session';
 import { runAttempts, type AttemptDeps, type AttemptSettings } from '../retry/attempt-loop';
 import type { RetryTarget } from '../retry/retry-policy';
 import { describeStatement, statementKind, type StatementKind } from '../retry/statement-kind';
-import { openLease } from './open-lease';
+import { openLease, reopenLeaseOn } from './open-lease';
 import { SessionState } from './session-state';
 
 const debug = createDebug('impala-ha:session');
@@ -216,8 +216,10 @@ export class Session {
   /**
    * Gets the session going again after its connection or server-side session failed:
    * on the same HS2 session over a new channel when that can work (`reconnect`,
-   * coordinator still selectable); otherwise the session cannot continue there, and is
-   * either reopened elsewhere with its state replayed, or lost.
+   * coordinator still selectable) — for a protocol whose session ends with its
+   * connection (Beeswax), on a new session there with USE and SET replayed; otherwise
+   * the session cannot continue there, and is either reopened elsewhere with its state
+   * replayed, or lost.
    *
    * @throws SessionLostError when the session cannot continue.
    */
@@ -225,9 +227,21 @@ export class Session {
     const from = this.#lease;
     const pool = this.#ctx.cluster.pool(from.coordinator)!;
     const lone = this.#ctx.cluster.pools.length === 1;
-    if (verdict === 'reconnect' && target === 'same' && from.session.reattachable && (pool.selectable || lone)) {
+    if (verdict === 'reconnect' && target === 'same' && (pool.selectable || lone)) {
       try {
-        await pool.reattach(from.session);
+        if (from.session.reattachable) {
+          await pool.reattach(from.session);
+        } else {
+          // A session that ends with its connection (Beeswax): a new one on the same
+          // coordinator, brought back to the tracked state.
+          const oldId = this.sessionId;
+          const { lease, dirty } = await reopenLeaseOn(this.#ctx, pool, this.#state);
+          from.release({ discard: true });
+          this.#lease = lease;
+          this.#dirty = dirty;
+          this.#ctx.emit('sessionReopened', { time: new Date(), coordinator: pool.address, from: pool.address, sessionId: this.sessionId });
+          debug('session %s reconnected as %s on %s, state replayed', oldId, this.sessionId, pool.address);
+        }
         return;
       } catch (err) {
         debug('session %s cannot continue on %s: %s', this.sessionId, from.coordinator, (err as Error).message);

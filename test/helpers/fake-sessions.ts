@@ -68,6 +68,8 @@ export class FakeCoordinator {
   readonly sessions: FakeSession[] = [];
   readonly channels: FakeChannel[] = [];
   opens = 0;
+  /** Sessions outlive their channel (HS2) or end with it (Beeswax). */
+  reattachable = true;
   /** CloseSession: `'hang'` never answers. */
   closeBehaviour: 'ok' | 'hang' = 'ok';
   /** The CallPolicy the pool installed on the last channel it asked for. */
@@ -109,7 +111,6 @@ export class FakeCoordinator {
 export class FakeSession implements ProtocolSession {
   readonly protocol = 'hs2' as const;
   readonly httpAddr = undefined;
-  readonly reattachable = true;
   busy = false;
   closed = false;
   statements: string[] = [];
@@ -126,6 +127,10 @@ export class FakeSession implements ProtocolSession {
 
   get coordinator(): string {
     return this.server.address;
+  }
+
+  get reattachable(): boolean {
+    return this.server.reattachable;
   }
 
   get connection(): FakeChannel {
