@@ -7,6 +7,9 @@ const debug = createDebug('impala-ha:health');
 /** Longest pause between two checks while the coordinator keeps answering, in ms. */
 const MAX_GAP_MS = 4000;
 
+/** How a liveness check ended: answered, did not answer, or not run (asked too soon after an answer, or closed). */
+export type LivenessVerdict = 'alive' | 'dead' | 'skipped';
+
 /** What a {@link LivenessCheck} needs. @internal */
 export interface LivenessDeps {
   /** `host:port`, for logs. */
@@ -36,7 +39,7 @@ export interface LivenessDeps {
  */
 export class LivenessCheck {
   readonly #d: LivenessDeps;
-  #running: Promise<void> | undefined;
+  #running: Promise<LivenessVerdict> | undefined;
   #nextAllowedAt = Number.NEGATIVE_INFINITY;
   #gapMs = 0;
   #lastAskedAt = Number.NEGATIVE_INFINITY;
@@ -52,17 +55,17 @@ export class LivenessCheck {
   }
 
   /**
-   * Checks now unless a check is running or the coordinator answered too recently.
-   * Resolves when the check (own or joined) ends; never rejects.
+   * Checks now unless a check is running (then joins it) or the coordinator answered
+   * too recently (`skipped`). Resolves with the verdict; never rejects.
    */
-  check(reason: string): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+  check(reason: string): Promise<LivenessVerdict> {
+    if (this.#closed) return Promise.resolve('skipped');
     if (this.#running) return this.#running;
     const now = this.#d.clock.now();
     // A quiet spell resets the spacing: a new stall is checked at once.
     if (now - this.#lastAskedAt > MAX_GAP_MS + this.#gapMs) this.#gapMs = 0;
     this.#lastAskedAt = now;
-    if (now < this.#nextAllowedAt) return Promise.resolve();
+    if (now < this.#nextAllowedAt) return Promise.resolve('skipped');
     this.#running = this.#run(reason).finally(() => {
       this.#running = undefined;
     });
@@ -74,7 +77,7 @@ export class LivenessCheck {
     this.#closed = true;
   }
 
-  async #run(reason: string): Promise<void> {
+  async #run(reason: string): Promise<LivenessVerdict> {
     const timeoutMs = this.#d.timeoutMs();
     debug('%s liveness check (%s), bound %d ms', this.#d.address, reason, timeoutMs);
     try {
@@ -86,11 +89,12 @@ export class LivenessCheck {
         this.#gapMs = 0;
         this.#nextAllowedAt = Number.NEGATIVE_INFINITY;
         if (!this.#closed) this.#d.onDead(err as Error);
-        return;
+        return 'dead';
       }
     }
     this.#gapMs = this.#gapMs === 0 ? 1000 : Math.min(MAX_GAP_MS, this.#gapMs * 2);
     this.#nextAllowedAt = this.#d.clock.now() + this.#gapMs;
     debug('%s is alive; next check not before %d ms', this.#d.address, this.#gapMs);
+    return 'alive';
   }
 }

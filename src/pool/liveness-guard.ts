@@ -89,8 +89,12 @@ export class LivenessGuard {
   #onOverrun(method: string, channel: Channel): void {
     if (this.#d.closed()) return;
     this.#overrunning.add(channel);
-    // Answered (or skipped as too soon): the calls that overran may go on.
-    void this.#check.check(`${method} on connection #${channel.id} overran`).then(() => this.#overrunning.clear());
+    // Answered: the calls that overran may go on. (Skipped as too soon after an answer:
+    // keep them, a later check may still find the coordinator dead.)
+    void this.#check.check(`${method} on connection #${channel.id} overran`).then((verdict) => {
+      if (verdict === 'alive') this.#overrunning.clear();
+      else for (const ch of this.#overrunning) if (ch.closed) this.#overrunning.delete(ch);
+    });
   }
 
   /**
