@@ -37,6 +37,8 @@ export type {
   SessionReopenedEvent,
   PoolClearedEvent,
 } from './events/client-events';
+// Tracing channels impala-ha:query, impala-ha:connect, impala-ha:pool:acquire (docs/observability.md).
+export type { TraceAttributes, TraceContext } from './events/tracing';
 
 // Errors: match on `code`.
 export {

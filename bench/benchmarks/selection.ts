@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { BALANCERS, type BalancerName, type CoordinatorView, type SelectionContext } from '../../src/balancer';
-import type { CoordinatorPoolOptions } from '../../src/pool/coordinator-pool';
+import { dropEvents } from '../../src/events/event-sink';
+import { CoordinatorPool, type CoordinatorPoolOptions } from '../../src/pool/coordinator-pool';
 import { Cluster } from '../../src/pool/cluster';
+import { defaultPoolDeps } from '../../src/pool/pool-deps';
 import { type BenchContext, type BenchResult, type Benchmark, byMode } from '../lib/context';
 import { spread } from '../lib/format';
 import { summarize, type Summary } from '../lib/stats';
@@ -65,8 +67,6 @@ function poolOptions(n: number): CoordinatorPoolOptions[] {
     maxLifetimeMs: 0,
     keepAliveIntervalMs: 0,
     health: { fall: 3, rise: 2, slowStartMs: 0, intervalMs: 2_000, maxIntervalMs: 30_000 },
-    emit: () => undefined,
-    random: Math.random,
   }));
 }
 
@@ -89,7 +89,11 @@ export const selectionBenchmark: Benchmark = {
     for (const size of SIZES) {
       const vs = views(size);
       for (const policy of POLICIES) {
-        const cluster = new Cluster(poolOptions(size), policy, seeded(1));
+        const cluster = new Cluster(
+          poolOptions(size).map((o) => new CoordinatorPool(o, defaultPoolDeps(dropEvents))),
+          policy,
+          seeded(1),
+        );
         try {
           const balancer = BALANCERS[policy];
           const rnd = seeded(42);
@@ -127,7 +131,7 @@ export const selectionBenchmark: Benchmark = {
       title: this.title,
       description:
         `Pure CPU, no I/O. "Balancer" is the policy function alone on prebuilt coordinator snapshots; "Cluster.select" is what each request ` +
-        `pays in the client (filter selectable coordinators, snapshot them, pick). ns per call; ${runs} runs of ≥ ${minMs} ms each after a warm-up. ` +
+        `pays in the client (the cached list of selectable coordinators, their live views, the pick). ns per call; ${runs} runs of ≥ ${minMs} ms each after a warm-up. ` +
         `Snapshots have random in-flight counts (0–19), latencies (1–50 ms) and 10% at half weight (slow start); affinity cycles through 1024 keys.`,
       tables: [
         { title: 'Balancer function alone, ns per pick', columns, rows: POLICIES.map((p) => [p, ...SIZES.map((n) => cell(p, n, (r) => r.balancerNs))]) },

@@ -1,7 +1,8 @@
 /**
- * What a balancer sees of one coordinator: an immutable snapshot the pool makes for
- * each selection. Balancers are pure functions of these snapshots and a context;
- * they do no I/O and keep no timers.
+ * What a balancer sees of one coordinator: a read-only view of the pool's live
+ * numbers (no snapshot is made per pick). Balancers are pure functions of the views and
+ * a context: they read them during the pick and keep nothing; they do no I/O and keep
+ * no timers.
  */
 export interface CoordinatorView {
   /** `host:port`. */
@@ -38,7 +39,11 @@ export type Balancer = (candidates: readonly CoordinatorView[], ctx: SelectionCo
 /** Names of the built-in policies. */
 export type BalancerName = 'leastconn' | 'p2c' | 'roundrobin' | 'random' | 'affinity';
 
-/** Load of a coordinator scaled by its slow-start weight: lower is better. */
+/**
+ * Load of a coordinator scaled by its slow-start weight: lower is better. An idle
+ * coordinator has load 0 whatever its weight, so one in slow start takes its turn
+ * among idle ones at once and is held back only as its own requests pile up.
+ */
 export function weightedLoad(c: CoordinatorView): number {
-  return (c.inFlight + 1) / c.weight;
+  return c.inFlight / c.weight;
 }

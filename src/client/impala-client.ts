@@ -2,13 +2,18 @@ import { EventEmitter } from 'node:events';
 import createDebug from 'debug';
 import { ArgumentError, ClosedError, ConfigError, ErrorCode } from '../errors';
 import { publish, type ClientEventName, type ClientEvents } from '../events';
+import type { EventSink } from '../events/event-sink';
+import { baseAttributes, operationName, queryChannel, setServer, traced, type TraceContext } from '../events/tracing';
 import type { ResolvedOptions } from '../connection-string/options';
 import { AuthCookieStore } from '../connection/cookie-jar';
 import { Cluster } from '../pool/cluster';
-import type { CoordinatorPoolOptions, CoordinatorStats, EventSink } from '../pool/coordinator-pool';
+import { CoordinatorPool, type CoordinatorPoolOptions, type CoordinatorStats } from '../pool/coordinator-pool';
+import { defaultPoolDeps, type PoolDeps } from '../pool/pool-deps';
 import type { CoordinatorSessionOptions } from '../protocol/hs2/coordinator-session';
+import type { AttemptDeps, AttemptSettings } from '../retry/attempt-loop';
+import { settlesWithin, type Clock } from '../retry/clock';
 import { RetryBudget } from '../retry/retry-budget';
-import { statementKind, type StatementKind } from '../retry/statement-kind';
+import { describeStatement, statementKind, type StatementKind } from '../retry/statement-kind';
 import type { CallOptions, ExecuteResult, QueryResult } from './call-options';
 import { RequestExecutor, type RequestSpec } from './request-executor';
 import { ResultStream } from './result-stream';
@@ -17,6 +22,14 @@ import { Session, type SessionContext, type SessionOptions } from '../session/se
 import type { QueryCallOptions } from '../protocol/hs2/coordinator-session';
 
 const debug = createDebug('impala-ha:client');
+
+/**
+ * What the client uses from the outside world; every field defaults to the real one.
+ * For tests: fake session and channel factories, fake clock, seeded random.
+ *
+ * @internal
+ */
+export type ClientDeps = Partial<Omit<PoolDeps, 'emit'>>;
 
 /** What {@link ImpalaClient.stats} returns. */
 export interface ClientStats {
@@ -46,10 +59,16 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #sessions = new Set<Session>();
   readonly #sessionContext: SessionContext;
+  readonly #clock: Clock;
+  /** Aborted when close() runs out of time: every call still running ends. */
+  readonly #closeController = new AbortController();
   #closing: Promise<void> | undefined;
 
-  /** @internal Use {@link createClient}. */
-  constructor(options: ResolvedOptions) {
+  /**
+   * @internal Use {@link createClient}. `deps` replaces the outside world (session and
+   * channel factories, clock, random) for tests.
+   */
+  constructor(options: ResolvedOptions, deps: ClientDeps = {}) {
     super();
     this.options = options;
     if (options.protocol !== 'hs2' && options.protocol !== 'hs2-http' && options.protocol !== 'beeswax') {
@@ -65,52 +84,30 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     if (options.protocol === 'beeswax' && options.doAs !== undefined) {
       throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, "doAs (impersonation) is not supported over Beeswax; use protocol 'hs2' (impala.doas.user) or 'hs2-http' (?doAs=)", 'doAs');
     }
-    const random = Math.random;
     const emit: EventSink = (name, payload) => {
+      // Each retry is counted on the coordinator whose failure caused it.
+      if (name === 'retried') this.#cluster.pool(payload.coordinator)?.noteRetry();
       publish(name, payload);
       this.emit(name as ClientEventName, payload as never);
     };
+    const poolDeps = defaultPoolDeps(emit, deps);
     const session = sessionOptions(options);
-    const pools: CoordinatorPoolOptions[] = options.coordinators.map((address, index) => {
-      const { host, port } = splitAddress(address);
-      return {
-        address,
-        index,
-        session: { ...session, host, port, label: address, protocol: options.protocol === 'beeswax' ? 'beeswax' : 'hs2' },
-        maxConnections: options.maxConnectionsPerCoordinator,
-        minIdle: options.minIdlePerCoordinator,
-        acquireTimeoutMs: options.acquireTimeoutMs,
-        idleTimeoutMs: options.idleTimeoutMs,
-        validateAfterIdleMs: options.validateAfterIdleMs,
-        maxLifetimeMs: options.maxLifetimeMs,
-        keepAliveIntervalMs: options.keepAliveIntervalMs,
-        health: {
-          fall: options.fall,
-          rise: options.rise,
-          slowStartMs: options.slowStartMs,
-          intervalMs: options.healthCheckIntervalMs,
-          maxIntervalMs: options.healthCheckMaxIntervalMs,
-        },
-        emit,
-        random,
-      };
-    });
-    this.#cluster = new Cluster(pools, options.balance, random);
-    this.#budget = new RetryBudget({ ratio: options.retryBudgetRatio, minPerSecond: options.retryBudgetMinPerSecond });
-    this.#executor = new RequestExecutor(
-      this.#cluster,
-      this.#budget,
-      { retries: options.retries, baseDelayMs: options.retryBaseDelayMs, maxDelayMs: options.retryMaxDelayMs },
-      emit,
-      random,
-    );
+    const pools = options.coordinators.map((address, index) => new CoordinatorPool(poolOptions(options, session, address, index), poolDeps));
+    this.#cluster = new Cluster(pools, options.balance, poolDeps.random);
+    this.#budget = new RetryBudget({ ratio: options.retryBudgetRatio, minPerSecond: options.retryBudgetMinPerSecond }, () => poolDeps.clock.now());
+    const settings: AttemptSettings = { retries: options.retries, baseDelayMs: options.retryBaseDelayMs, maxDelayMs: options.retryMaxDelayMs };
+    const attemptDeps: AttemptDeps = { budget: this.#budget, clock: poolDeps.clock, random: poolDeps.random, emit };
+    this.#clock = poolDeps.clock;
+    this.#executor = new RequestExecutor(this.#cluster, settings, attemptDeps, this.#closeController.signal);
     this.#sessionContext = {
       cluster: this.#cluster,
       emit,
+      attempts: { settings, deps: attemptDeps },
       callOptions: (o, kind) => this.#callDefaults(o, kind),
       defaultDatabase: options.database,
       reopenOnFailover: options.reopenOnFailover,
-      retries: options.retries,
+      queryTimeoutMs: options.queryTimeoutMs,
+      closeSignal: this.#closeController.signal,
     };
     debug('client for %s (balance %s)', options.coordinators.join(','), options.balance);
   }
@@ -150,11 +147,19 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   async query<Row = Record<string, unknown>>(sql: string, options: CallOptions = {}): Promise<QueryResult<Row>> {
     const spec = this.#spec(sql, options);
     return this.#track(
-      this.#executor.run(spec, (session, _attempt, progress, signal) => {
-        progress.statementSent = true;
-        return session.query(sql, { ...this.#callDefaults(options, spec.kind), signal });
-      }),
-    ).then(({ value, attempts }) => ({ ...(value as unknown as QueryResult<Row>), attempts }));
+      traced(
+        queryChannel,
+        () => this.#traceContext(sql, spec.kind),
+        async (): Promise<QueryResult<Row>> => {
+          const { value, attempts } = await this.#executor.run(spec, (session, attempt) => {
+            attempt.progress.statementSent = true;
+            return session.query<Row>(sql, { ...this.#callDefaults(options, spec.kind), signal: attempt.signal });
+          });
+          return { rows: value.rows, columns: value.columns, queryId: value.queryId, coordinator: value.coordinator, attempts };
+        },
+        settleTrace,
+      ),
+    );
   }
 
   /**
@@ -164,13 +169,20 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
    */
   async execute(sql: string, options: CallOptions = {}): Promise<ExecuteResult> {
     const spec = this.#spec(sql, options);
-    const { value, attempts } = await this.#track(
-      this.#executor.run(spec, (session, _attempt, progress, signal) => {
-        progress.statementSent = true;
-        return session.execute(sql, { ...this.#callDefaults(options, spec.kind), signal });
-      }),
+    return this.#track(
+      traced(
+        queryChannel,
+        () => this.#traceContext(sql, spec.kind),
+        async (): Promise<ExecuteResult> => {
+          const { value, attempts } = await this.#executor.run(spec, (session, attempt) => {
+            attempt.progress.statementSent = true;
+            return session.execute(sql, { ...this.#callDefaults(options, spec.kind), signal: attempt.signal });
+          });
+          return { ...value, attempts };
+        },
+        settleTrace,
+      ),
     );
-    return { ...value, attempts };
   }
 
   /**
@@ -180,7 +192,17 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
    */
   stream<Row = Record<string, unknown>>(sql: string, options: CallOptions = {}): ResultStream<Row> {
     const spec = this.#spec(sql, options);
-    return new ResultStream<Row>(this.#executor, spec, (session, signal) => session.stream(sql, { ...this.#callDefaults(options, spec.kind), signal }), (p) => this.#track(p));
+    return new ResultStream<Row>(
+      this.#executor,
+      spec,
+      (session, signal) => session.stream(sql, { ...this.#callDefaults(options, spec.kind), signal }),
+      (p) => this.#track(p),
+      (run) =>
+        traced(queryChannel, () => this.#traceContext(sql, spec.kind), run, (ctx, r) => {
+          setServer(ctx, r.coordinator ?? '');
+          ctx['impala.attempts'] = r.attempts;
+        }),
+    );
   }
 
   /** Numbers per coordinator and for the whole client. */
@@ -189,18 +211,42 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   }
 
   /**
-   * Drains: new calls are refused at once, calls in flight finish, then every
-   * operation, session and socket is closed and every timer stopped. Safe to call
-   * more than once.
+   * Closes the client within `closeTimeoutMs` (default 2 s), whatever the servers do:
+   * new calls are refused at once; calls in flight are given most of the bound to
+   * finish, then cancelled (they reject with IMPALA_ERR_CLOSED); sessions are closed
+   * on the servers; at the bound every connection still open is cut and every timer
+   * stopped. Safe to call more than once.
    */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      await Promise.allSettled([...this.#inFlight]);
-      await Promise.allSettled([...this.#sessions].map((s) => s.close()));
-      await this.#cluster.close();
-      debug('client closed');
-    })();
+    this.#closing ??= this.#close();
     return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const clock = this.#clock;
+    const bound = this.options.closeTimeoutMs;
+    const started = clock.now();
+    // Most of the bound for calls to finish; the rest to close their sessions politely.
+    const drainMs = bound - Math.min(500, bound / 4);
+    if (!(await settlesWithin(clock, Promise.allSettled([...this.#inFlight]), drainMs))) {
+      debug('calls still running after %d ms: cancelling them', drainMs);
+      this.#closeController.abort(new ClosedError(`the client was closed and this call did not finish within closeTimeoutMs (${bound} ms)`));
+    }
+    const polite = Promise.allSettled([...this.#sessions].map((s) => s.close())).then(() => this.#cluster.close());
+    if (!(await settlesWithin(clock, polite, started + bound - clock.now()))) {
+      debug('close ran out of time (%d ms): cutting every connection', bound);
+      this.#cluster.cut(new ClosedError(`the client was closed: connections cut after closeTimeoutMs (${bound} ms)`));
+    }
+    debug('client closed');
+  }
+
+  #traceContext(sql: string, kind: StatementKind): TraceContext {
+    const ctx = baseAttributes();
+    ctx['db.namespace'] = this.options.database;
+    ctx['db.query.text'] = sql;
+    ctx['db.operation.name'] = operationName(sql);
+    ctx['impala.statement_kind'] = kind;
+    return ctx;
   }
 
   #spec(sql: string, options: CallOptions): RequestSpec {
@@ -217,7 +263,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
       kind,
       idempotent: options.idempotent === true,
       affinity: options.affinity,
-      label: describe(sql),
+      label: describeStatement(sql),
       signal: options.signal,
       timeoutMs: options.timeoutMs ?? this.options.queryTimeoutMs,
     };
@@ -274,6 +320,14 @@ function sessionOptions(o: ResolvedOptions): Omit<CoordinatorSessionOptions, 'ho
   };
 }
 
+/** Adds what a finished call tells to its trace context. */
+function settleTrace(ctx: TraceContext, r: { coordinator: string; queryId: string; attempts: number; rows?: unknown[] }): void {
+  setServer(ctx, r.coordinator);
+  ctx['impala.query_id'] = r.queryId;
+  ctx['impala.attempts'] = r.attempts;
+  if (r.rows) ctx['db.response.returned_rows'] = r.rows.length;
+}
+
 /** Splits `host:port` / `[v6]:port`. */
 function splitAddress(address: string): { host: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(address) ?? /^([^:]+):(\d+)$/.exec(address);
@@ -281,8 +335,34 @@ function splitAddress(address: string): { host: string; port: number } {
   return { host: m[1]!, port: Number(m[2]) };
 }
 
-/** The statement's first words, for messages (never its parameters). */
-function describe(sql: string): string {
-  const s = sql.trim().replace(/\s+/g, ' ');
-  return s.length > 60 ? `'${s.slice(0, 57)}...'` : `'${s}'`;
+/** One coordinator's pool settings from the client options. */
+function poolOptions(o: ResolvedOptions, session: Omit<CoordinatorSessionOptions, 'host' | 'port'>, address: string, index: number): CoordinatorPoolOptions {
+  const { host, port } = splitAddress(address);
+  return {
+    address,
+    index,
+    session: { ...session, host, port, label: address, protocol: o.protocol === 'beeswax' ? 'beeswax' : 'hs2' },
+    maxConnections: o.maxConnectionsPerCoordinator,
+    minIdle: o.minIdlePerCoordinator,
+    acquireTimeoutMs: o.acquireTimeoutMs,
+    idleTimeoutMs: o.idleTimeoutMs,
+    validateAfterIdleMs: o.validateAfterIdleMs,
+    maxLifetimeMs: o.maxLifetimeMs,
+    keepAliveIntervalMs: o.keepAliveIntervalMs,
+    health: {
+      fall: o.fall,
+      rise: o.rise,
+      slowStartMs: o.slowStartMs,
+      intervalMs: o.healthCheckIntervalMs,
+      maxIntervalMs: o.healthCheckMaxIntervalMs,
+    },
+    ...fetchRowsTimeout(o.queryOptions),
+  };
+}
+
+/** FETCH_ROWS_TIMEOUT_MS from the client's session query options, when set to a number of ms. */
+function fetchRowsTimeout(queryOptions: Readonly<Record<string, string>>): { fetchRowsTimeoutMs?: number } {
+  const raw = queryOptions.FETCH_ROWS_TIMEOUT_MS;
+  const ms = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(ms) && ms >= 0 ? { fetchRowsTimeoutMs: ms } : {};
 }

@@ -1,4 +1,5 @@
 import type { RequestExecutor, RequestSpec } from './request-executor';
+import type { AttemptResult } from '../retry/attempt-loop';
 import type { ProtocolSession } from '../protocol/protocol-session';
 import type { ColumnInfo } from '../protocol/hs2/result-metadata';
 
@@ -26,6 +27,7 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
   readonly #spec: RequestSpec;
   readonly #open: (session: ProtocolSession, signal: AbortSignal) => SessionStream<unknown>;
   readonly #track: (p: Promise<unknown>) => unknown;
+  readonly #trace: (run: () => Promise<AttemptResult<void>>) => Promise<AttemptResult<void>>;
 
   /** @internal */
   constructor(
@@ -33,11 +35,13 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
     spec: RequestSpec,
     open: (session: ProtocolSession, signal: AbortSignal) => SessionStream<unknown>,
     track: (p: Promise<unknown>) => unknown,
+    trace: (run: () => Promise<AttemptResult<void>>) => Promise<AttemptResult<void>> = (run) => run(),
   ) {
     this.#executor = executor;
     this.#spec = spec;
     this.#open = open;
     this.#track = track;
+    this.#trace = trace;
   }
 
   /** Result columns, once the first row (or the end) has been reached. */
@@ -71,10 +75,11 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
     // channel while the attempt holds its lease, so a failure before the first row
     // is retried like any request and one after it is reported as is.
     const channel = new BatchChannel<Row>();
-    const run = this.#executor.run(this.#spec, async (session, attempt, progress, signal) => {
-      this.#attempts = attempt;
+    const run = this.#trace(() => this.#executor.run(this.#spec, async (session, attempt) => {
+      const progress = attempt.progress;
+      this.#attempts = attempt.number;
       progress.statementSent = true;
-      const stream = this.#open(session, signal);
+      const stream = this.#open(session, attempt.signal);
       const it = stream.batches();
       try {
         for (;;) {
@@ -84,13 +89,15 @@ export class ResultStream<Row = Record<string, unknown>> implements AsyncIterabl
           if (next.done) break;
           progress.rowsDelivered = true;
           this.#coordinator = session.coordinator;
-          const wanted = await channel.push(next.value as Row[]);
+          const wanted = await channel.push(next.value as Row[], attempt.signal);
           if (!wanted) break;
         }
       } finally {
         await it.return?.();
       }
-    });
+      // Stopped by an abort while the consumer was not reading: an error, never a short result.
+      if (attempt.signal.aborted) throw attempt.signal.reason;
+    }));
     this.#track(run);
     run.then(
       (r) => {
@@ -128,9 +135,13 @@ class BatchChannel<Row> {
   #failed = false;
   #cancelled = false;
 
-  /** Hands over a batch; resolves true when it was taken, false when the consumer left. */
-  push(rows: Row[]): Promise<boolean> {
-    if (this.#cancelled) return Promise.resolve(false);
+  /**
+   * Hands over a batch; resolves true when it was taken, false when the consumer left
+   * or `signal` fired (the call was aborted or the client closed while the consumer
+   * was not reading).
+   */
+  push(rows: Row[], signal?: AbortSignal): Promise<boolean> {
+    if (this.#cancelled || signal?.aborted) return Promise.resolve(false);
     const consumer = this.#waitingConsumer;
     if (consumer) {
       this.#waitingConsumer = undefined;
@@ -139,7 +150,20 @@ class BatchChannel<Row> {
       return Promise.resolve(true);
     }
     this.#pending = rows;
-    return new Promise<boolean>((resolve) => (this.#waitingProducer = resolve));
+    return new Promise<boolean>((resolve) => {
+      const onAbort = (): void => {
+        if (this.#waitingProducer !== settle) return;
+        this.#waitingProducer = undefined;
+        this.#pending = undefined;
+        resolve(false);
+      };
+      const settle = (wanted: boolean): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(wanted);
+      };
+      this.#waitingProducer = settle;
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   pull(): Promise<IteratorResult<Row[]>> {

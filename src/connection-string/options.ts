@@ -105,6 +105,8 @@ export interface ClientOptions {
   rpcTimeoutMs?: Duration;
   /** Default per-call timeout, in ms; 0 = none. @default 0 */
   queryTimeoutMs?: Duration;
+  /** Bound on `close()`, in ms: calls still running are given this long, then cancelled and their connections cut. @default 2000 */
+  closeTimeoutMs?: Duration;
   /** Rows per FetchResults call. @default 10240 */
   fetchSize?: number | string;
   /** Session query options sent at OpenSession (keys are upper-cased). @default {} */
@@ -129,15 +131,15 @@ export interface ClientOptions {
   tcpKeepAlive?: boolean;
   /** Idle time before the first TCP keepalive probe, in ms. @default 30000 */
   tcpKeepAliveDelayMs?: Duration;
-  /** Base interval of active probes of a down coordinator, in ms (HAProxy `inter`). @default 2000 */
+  /** Base interval of active probes of a down coordinator that does not answer, in ms (doubles up to the max; a refused connect is re-probed every 250 ms). @default 1000 */
   healthCheckIntervalMs?: Duration;
-  /** Cap of the probe backoff, in ms. @default 30000 */
+  /** Cap of the probe backoff, in ms. @default 10000 */
   healthCheckMaxIntervalMs?: Duration;
-  /** Successful probes before a down coordinator is up (count, HAProxy `rise`). @default 2 */
+  /** Successful probes before a down coordinator is up (count, HAProxy `rise`); a probe is a full connect + OpenSession. @default 1 */
   rise?: number | string;
   /** Consecutive timeouts before a coordinator is down (count, HAProxy `fall`). @default 3 */
   fall?: number | string;
-  /** Ramp of a recovered coordinator's share, in ms; 0 = off (HAProxy `slowstart`). @default 10000 */
+  /** Ramp of a recovered coordinator's share, in ms; 0 = off (HAProxy `slowstart`). @default 5000 */
   slowStartMs?: Duration;
   /** Extra attempts for a request that is safe to retry (count). @default 2 */
   retries?: number | string;
@@ -222,6 +224,8 @@ export interface ResolvedOptions {
   readonly rpcTimeoutMs: number;
   /** Default per-call timeout, ms; 0 = none. Default 0. */
   readonly queryTimeoutMs: number;
+  /** Bound on `close()`, ms. Default 2000. */
+  readonly closeTimeoutMs: number;
   /** Rows per FetchResults. Default 10240. */
   readonly fetchSize: number;
   /** Session query options (upper-case keys, string values). Frozen. Default `{}`. */
@@ -246,15 +250,15 @@ export interface ResolvedOptions {
   readonly tcpKeepAlive: boolean;
   /** First TCP keepalive probe after this idle time, ms. Default 30000. */
   readonly tcpKeepAliveDelayMs: number;
-  /** Base interval of active probes, ms. Default 2000. */
+  /** Base interval of active probes of a coordinator that does not answer, ms. Default 1000. */
   readonly healthCheckIntervalMs: number;
-  /** Cap of the probe backoff, ms. Default 30000. */
+  /** Cap of the probe backoff, ms. Default 10000. */
   readonly healthCheckMaxIntervalMs: number;
-  /** Successful probes to mark a coordinator up. Default 2. */
+  /** Successful probes to mark a coordinator up. Default 1. */
   readonly rise: number;
   /** Consecutive timeouts to mark a coordinator down. Default 3. */
   readonly fall: number;
-  /** Slow-start ramp, ms; 0 = off. Default 10000. */
+  /** Slow-start ramp, ms; 0 = off. Default 5000. */
   readonly slowStartMs: number;
   /** Extra attempts for safe requests. Default 2. */
   readonly retries: number;

@@ -103,6 +103,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       this.#closeError ??= tlsAlertError(err, address) ?? err;
     });
     socket.on('close', () => this.#onSocketClose());
+    socket.unref();
     if (leftover.length > 0) this.#onData(leftover);
   }
 
@@ -234,6 +235,8 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
         }),
       );
       this.#closed = true;
+      // Someone awaits the close: keep the process alive until it is done.
+      this.#socket.ref();
       this.#socket.end();
       const force = setTimeout(() => this.#socket.destroy(), 1000);
       force.unref();
@@ -257,7 +260,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     if (this.#closed || this.#socket.destroyed) return;
     while (this.#queue.length > 0) {
       const call = this.#queue[0]!;
-      if (this.#wire.length > 0 && !call.pipeline) return;
+      if (this.#wire.length > 0 && !call.pipeline) break;
       this.#queue.shift();
       call.written = true;
       this.#wire.push(call);
@@ -274,6 +277,9 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       }
       this.#socket.write(call.payload);
     }
+    // An idle connection never keeps the process alive; one with a call out does.
+    if (this.pendingCalls > 0) this.#socket.ref();
+    else this.#socket.unref();
   }
 
   #onCallTimeout(call: PendingCall): void {
@@ -282,7 +288,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       const i = this.#queue.indexOf(call);
       if (i >= 0) this.#queue.splice(i, 1);
       call.reject(new RpcTimeoutError(method, timing.timeoutMs, { coordinator: this.address, requestWritten: false }));
-      return;
+      return this.#pump();
     }
     const i = this.#wire.indexOf(call);
     if (i < 0) return;

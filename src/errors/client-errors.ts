@@ -40,22 +40,41 @@ export class SessionLostError extends ImpalaError {
   }
 }
 
-/** No coordinator could take the request. `errors` maps each coordinator to its last error. */
+/**
+ * No coordinator could take the request. `errors` maps each coordinator's address to
+ * its last error, `states` to its health state, both in configuration order.
+ */
 export class NoCoordinatorError extends ImpalaError {
   /** Last error seen per coordinator (`host:port` → error), in configuration order. */
   readonly errors: ReadonlyMap<string, Error | undefined>;
+  /** Health state per coordinator (`host:port` → `'down'`, `'draining'`...), when known. */
+  readonly states: ReadonlyMap<string, string>;
 
-  constructor(errors: ReadonlyMap<string, Error | undefined>, details: ImpalaErrorDetails = {}) {
-    const parts = [...errors].map(([c, e]) => `${c}: ${e ? `${(e as { code?: string }).code ?? e.name}: ${e.message}` : 'not available'}`);
+  constructor(errors: ReadonlyMap<string, Error | undefined>, details: ImpalaErrorDetails & { states?: ReadonlyMap<string, string> } = {}) {
+    const states = details.states ?? new Map<string, string>();
+    const parts = [...errors].map(([c, e]) => {
+      const state = states.get(c);
+      return `${c}${state ? ` (${state})` : ''}: ${e ? `${(e as { code?: string }).code ?? e.name}: ${e.message}` : 'not available'}`;
+    });
     super(ErrorCode.NO_COORDINATOR, 'unavailable', `no coordinator is available (${parts.join('; ')})`, true, details);
     this.errors = errors;
+    this.states = states;
   }
 }
 
-/** No connection became free within `acquireTimeoutMs`. */
+/**
+ * No connection became free within `acquireTimeoutMs`. The message says why when it
+ * is known: connections in use, connects pending and for how long, the last connect
+ * error, the coordinator's state.
+ */
 export class AcquireTimeoutError extends ImpalaError {
-  constructor(timeoutMs: number, details: ImpalaErrorDetails = {}) {
-    super(ErrorCode.ACQUIRE_TIMEOUT, 'pool', `no connection became available within ${timeoutMs} ms`, true, details);
+  /** The bound that elapsed, in ms. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, details: ImpalaErrorDetails & { reason?: string } = {}) {
+    const where = details.coordinator ? ` to ${details.coordinator}` : '';
+    super(ErrorCode.ACQUIRE_TIMEOUT, 'pool', `no connection${where} became available within ${timeoutMs} ms${details.reason ? ` (${details.reason})` : ''}`, true, details);
+    this.timeoutMs = timeoutMs;
   }
 }
 

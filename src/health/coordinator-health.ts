@@ -26,8 +26,13 @@ export interface HealthTransition {
   reason: string;
 }
 
-/** Smallest traffic share during slow start, so a recovered coordinator still gets some. */
-const MIN_WEIGHT = 0.1;
+/**
+ * Traffic share at the start of slow start. The ramp goes linearly from here to 1, and
+ * the balancers weigh a coordinator's in-flight requests by it (an idle coordinator
+ * has no load whatever its weight), so a recovered coordinator takes real traffic at
+ * once, a quarter of its fair share of concurrency at first.
+ */
+const MIN_WEIGHT = 0.25;
 
 /**
  * The health state machine of one coordinator: pure transitions over an injected
@@ -71,7 +76,12 @@ export class CoordinatorHealth {
     if (this.#t.slowStartMs <= 0) return 1;
     const elapsed = now - this.#upSince;
     if (elapsed >= this.#t.slowStartMs) return 1;
-    return Math.max(MIN_WEIGHT, elapsed / this.#t.slowStartMs);
+    return MIN_WEIGHT + (1 - MIN_WEIGHT) * Math.max(0, elapsed / this.#t.slowStartMs);
+  }
+
+  /** Until when the slow-start ramp lasts (time of the last `up` + `slowStartMs`; −∞ before any recovery). */
+  get rampEndsAt(): number {
+    return this.#t.slowStartMs > 0 ? this.#upSince + this.#t.slowStartMs : Number.NEGATIVE_INFINITY;
   }
 
   /** A request on this coordinator succeeded. */

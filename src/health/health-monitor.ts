@@ -1,7 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
 import { ErrorCode, ImpalaError } from '../errors';
-import { probeDelay } from '../retry/backoff';
+import { probeDelay, refusedProbeDelay } from '../retry/backoff';
+import { systemClock, type Clock, type TimerHandle } from '../retry/clock';
 import type { HealthSignal } from '../retry/retry-policy';
 import { CoordinatorHealth, type HealthState, type HealthThresholds, type HealthTransition } from './coordinator-health';
 
@@ -14,15 +14,24 @@ const MIN_PROBE_GAP_MS = 500;
 export interface HealthMonitorOptions extends HealthThresholds {
   /** `host:port`, for logs. */
   address: string;
-  /** First probe delay after going down, in ms (doubles per failed probe, with jitter). */
+  /** First probe delay after going down, in ms (doubles per failed probe that got no answer, with jitter). */
   intervalMs: number;
   /** Cap of the probe delay, in ms. */
   maxIntervalMs: number;
+  /**
+   * Probe delay while connects are refused, in ms (±25% jitter, never doubled): a
+   * refused connect costs nothing, and a restarted coordinator must serve again at
+   * once however long it was gone. Default 250.
+   */
+  refusedIntervalMs?: number;
   /** Checks the coordinator: resolves when it accepts a session, rejects otherwise. */
   probe: () => Promise<void>;
   /** Told about every state change. */
   onTransition: (t: HealthTransition, error: Error | undefined) => void;
+  /** Uniform [0, 1) source for jitter. Default `Math.random`. */
   random?: () => number;
+  /** Time and timers. Default the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -34,17 +43,21 @@ export class HealthMonitor {
   readonly #health: CoordinatorHealth;
   readonly #opts: HealthMonitorOptions;
   readonly #random: () => number;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  #timer: TimerHandle | undefined;
   #probing = false;
   #closed = false;
   /** The last probe succeeded: the next one (toward `rise`) comes at the base interval. */
   #lastProbeOk = false;
+  /** The last failure was a refused connect: probe again soon, whatever the count. */
+  #refused = false;
   #lastProbeAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: HealthMonitorOptions) {
     this.#opts = opts;
     this.#health = new CoordinatorHealth(opts);
     this.#random = opts.random ?? Math.random;
+    this.#clock = opts.clock ?? systemClock;
   }
 
   get state(): HealthState {
@@ -61,7 +74,11 @@ export class HealthMonitor {
 
   /** Traffic share for the balancer (slow start). */
   weight(): number {
-    return this.#health.weight(performance.now());
+    // Outside a ramp the weight is 1: no clock read (the balancer asks on every pick).
+    const endsAt = this.#health.rampEndsAt;
+    if (endsAt === Number.NEGATIVE_INFINITY) return 1;
+    const now = this.#clock.now();
+    return now >= endsAt ? 1 : this.#health.weight(now);
   }
 
   /** A request succeeded on the coordinator. */
@@ -71,6 +88,7 @@ export class HealthMonitor {
 
   /** A request or connect failed; returns the transition it caused, if any. */
   failure(signal: HealthSignal, err: Error): HealthTransition | undefined {
+    this.#refused = isRefused(err);
     return this.#apply(this.#health.onFailure(signal, err), err);
   }
 
@@ -82,8 +100,8 @@ export class HealthMonitor {
   probeSoon(): void {
     if (this.#closed || this.#probing || this.#health.selectable) return;
     // However many requests ask, a coordinator is probed at most every MIN_PROBE_GAP_MS.
-    if (performance.now() - this.#lastProbeAt < MIN_PROBE_GAP_MS) return;
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#clock.now() - this.#lastProbeAt < MIN_PROBE_GAP_MS) return;
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     void this.#runProbe();
   }
@@ -91,7 +109,7 @@ export class HealthMonitor {
   /** Stops probing. */
   close(): void {
     this.#closed = true;
-    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#timer) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
@@ -105,30 +123,35 @@ export class HealthMonitor {
 
   #schedule(): void {
     if (this.#closed || this.#timer || this.#probing) return;
-    const delay = probeDelay(this.#lastProbeOk ? 0 : this.#health.probeAttempt, this.#opts.intervalMs, this.#opts.maxIntervalMs, this.#random);
+    const delay = this.#refused
+      ? refusedProbeDelay(this.#opts.refusedIntervalMs ?? 250, this.#random)
+      : probeDelay(this.#lastProbeOk ? 0 : this.#health.probeAttempt, this.#opts.intervalMs, this.#opts.maxIntervalMs, this.#random);
     debug('%s next probe in %d ms', this.#opts.address, delay);
-    this.#timer = setTimeout(() => {
+    this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       void this.#runProbe();
     }, delay);
+    // Probes never keep the process alive.
     this.#timer.unref();
   }
 
   async #runProbe(): Promise<void> {
     if (this.#closed || this.#probing) return;
     this.#probing = true;
-    this.#lastProbeAt = performance.now();
+    this.#lastProbeAt = this.#clock.now();
     let t: HealthTransition | undefined;
     let error: Error | undefined;
     try {
       await this.#opts.probe();
       this.#lastProbeOk = true;
-      t = this.#health.onProbe(true, performance.now());
+      this.#refused = false;
+      t = this.#health.onProbe(true, this.#clock.now());
     } catch (err) {
       error = err as Error;
       this.#lastProbeOk = false;
+      this.#refused = isRefused(err);
       const draining = err instanceof ImpalaError && err.code === ErrorCode.SERVER_SHUTTING_DOWN;
-      t = this.#health.onProbe(false, performance.now(), error, draining);
+      t = this.#health.onProbe(false, this.#clock.now(), error, draining);
       debug('%s probe failed: %s', this.#opts.address, error.message);
     } finally {
       this.#probing = false;
@@ -140,4 +163,9 @@ export class HealthMonitor {
     }
     if (!this.#health.selectable) this.#schedule();
   }
+}
+
+/** A refused connect: nothing listens there (yet); probing again is cheap. */
+function isRefused(err: unknown): boolean {
+  return err instanceof ImpalaError && err.code === ErrorCode.CONNECT_REFUSED;
 }

@@ -1,26 +1,36 @@
-import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
-import * as genericPool from 'generic-pool';
-import { CONNECTION_DEFAULTS, openChannel, type Channel } from '../connection';
+import { CONNECTION_DEFAULTS, type Channel } from '../connection';
 import type { CoordinatorView } from '../balancer';
-import { AcquireTimeoutError, ClosedError, ErrorCode, ImpalaError } from '../errors';
-import type { ConnectionCloseReason, ClientEventName, ClientEvents } from '../events';
+import { ClosedError, RpcTimeoutError } from '../errors';
+import type { ConnectionCloseReason } from '../events';
+import { acquireChannel, baseAttributes, connectChannel, traced } from '../events/tracing';
+import type { CallBounds } from '../health/call-bounds';
 import { HealthMonitor } from '../health/health-monitor';
 import type { HealthState, HealthThresholds, HealthTransition } from '../health/coordinator-health';
-import { openProtocolSession, type ProtocolSessionOptions } from '../protocol/open-session';
+import type { ProtocolSessionOptions } from '../protocol/open-session';
 import type { ProtocolSession } from '../protocol/protocol-session';
+import { withDeadline } from '../retry/clock';
 import { healthSignal } from '../retry/retry-policy';
-import { PooledUnit } from './pooled-unit';
+import { AbandonedSessions } from './abandoned-sessions';
+import { KeepAlive } from './keep-alive';
+import { Lease, type LeaseOwner } from './lease';
+import type { CoordinatorStats } from './coordinator-stats';
+import { LivenessGuard } from './liveness-guard';
+import type { PoolDeps } from './pool-deps';
+import type { PooledUnit } from './pooled-unit';
+import { PoolView } from './pool-view';
+import { SessionPool } from './session-pool';
+import { UnitValidator } from './unit-validator';
 
 const debug = createDebug('impala-ha:pool');
 
-/** Emits a client event (the client adds diagnostics_channel publishing). @internal */
-export type EventSink = <K extends ClientEventName>(name: K, payload: ClientEvents[K][0]) => void;
+export type { CoordinatorStats } from './coordinator-stats';
 
 /** Settings of one coordinator's pool. @internal */
 export interface CoordinatorPoolOptions {
   /** `host:port`. */
   address: string;
+  /** Position in the configured list. */
   index: number;
   /** How to open a session there (host/port included). */
   session: ProtocolSessionOptions;
@@ -32,167 +42,173 @@ export interface CoordinatorPoolOptions {
   maxLifetimeMs: number;
   keepAliveIntervalMs: number;
   health: HealthThresholds & { intervalMs: number; maxIntervalMs: number };
-  emit: EventSink;
-  random: () => number;
-}
-
-/** Per-coordinator numbers in {@link ImpalaClient.stats}. */
-export interface CoordinatorStats {
-  address: string;
-  state: HealthState;
-  /** Pooled connections (idle + in use). */
-  open: number;
-  idle: number;
-  inUse: number;
-  /** Callers waiting for a connection. */
-  waiting: number;
-  /** Requests in flight from this client. */
-  inFlight: number;
-  /** Smoothed request latency (EWMA, α = 0.2), in ms. */
-  latencyMs: number;
-  requests: number;
-  errors: number;
-  retries: number;
-  /** Pool generation: increments each time the pool is cleared. */
-  generation: number;
-  /** Traffic share in (0, 1] (below 1 during slow start). */
-  weight: number;
-  lastError: string | undefined;
+  /**
+   * Impala's FETCH_ROWS_TIMEOUT_MS as the client's session options set it, in ms
+   * (0 = FetchResults may wait as long as the query runs). Default 10000, Impala's.
+   */
+  fetchRowsTimeoutMs?: number;
 }
 
 const EWMA_ALPHA = 0.2;
-const LIFETIME_JITTER = 0.025;
-/** Most sessions kept for a later CloseSession after their socket was cut. */
-const MAX_ABANDONED = 256;
 
 /**
- * One coordinator: a generic-pool of {@link PooledUnit}s, its health monitor, and
- * the counters the balancer reads.
+ * One coordinator: its {@link SessionPool}, the validator, keepalive and abandoned
+ * session closer around it, its {@link HealthMonitor}, and the live numbers the
+ * balancer reads. Lends {@link Lease}s.
  *
- * Borrowing validates: a unit of an older generation or past its lifetime is
- * discarded; one idle longer than `validateAfterIdleMs` is pinged; one whose socket
- * was cut while idle (a proxy's idle timeout, `dropIdle`) is reattached — a new
- * socket carrying the same HS2 session, which Impala keeps for 15 minutes.
+ * Its {@link LivenessGuard} keeps "is the coordinator alive" apart from "is the query
+ * done": every channel it opens carries the guard's CallPolicy, and a call that
+ * overruns starts a liveness check on another channel. No answer: the coordinator is
+ * marked down and every channel to it is cut at once, so callers move on in about two
+ * overrun points instead of waiting for `rpcTimeoutMs`. An answer: the call goes on,
+ * however long the query takes.
  *
  * @internal
  */
-export class CoordinatorPool {
+export class CoordinatorPool implements LeaseOwner {
   readonly address: string;
   readonly index: number;
-  readonly monitor: HealthMonitor;
+  readonly health: HealthMonitor;
+  /** Live, read-only numbers for the balancer (read them during a pick, do not keep them). */
+  readonly view: CoordinatorView;
   readonly #opts: CoordinatorPoolOptions;
-  readonly #pool: genericPool.Pool<PooledUnit>;
-  readonly #units = new Set<PooledUnit>();
-  /** Sessions whose socket was cut, still open on the server until closed over a new socket. */
-  readonly #abandoned = new Set<ProtocolSession>();
-  readonly #background = new Set<Promise<void>>();
-  #generation = 0;
+  readonly #deps: PoolDeps;
+  readonly #sessions: SessionPool;
+  readonly #validator: UnitValidator;
+  readonly #abandoned: AbandonedSessions;
+  readonly #keepAlive: KeepAlive | undefined;
+  /** The session options every channel to this coordinator is opened with (CallPolicy included). */
+  readonly #sessionOptions: ProtocolSessionOptions;
+  readonly #guard: LivenessGuard;
+  readonly #selectableListeners: Array<() => void> = [];
   #inFlight = 0;
   #latencyMs = 0;
   #requests = 0;
   #errors = 0;
   #retries = 0;
   #closed = false;
-  #keepAliveTimer: NodeJS.Timeout | undefined;
 
-  constructor(opts: CoordinatorPoolOptions) {
+  constructor(opts: CoordinatorPoolOptions, deps: PoolDeps) {
     this.#opts = opts;
+    this.#deps = deps;
     this.address = opts.address;
     this.index = opts.index;
-    this.monitor = new HealthMonitor({
+    this.view = new PoolView(this);
+    this.#guard = new LivenessGuard({
+      address: opts.address,
+      clock: deps.clock,
+      fetchRowsTimeoutMs: opts.fetchRowsTimeoutMs,
+      sessions: () => this.#sessions,
+      openSession: () => this.#open('probe'),
+      closed: () => this.#closed,
+      onDead: (err) => this.#dead(err),
+    });
+    this.#sessionOptions = { ...opts.session, callPolicy: this.#guard.callPolicy };
+    this.health = new HealthMonitor({
       address: opts.address,
       ...opts.health,
-      random: opts.random,
+      random: deps.random,
+      clock: deps.clock,
       probe: () => this.#probe(),
       onTransition: (t, err) => this.#onTransition(t, err),
     });
-    this.#pool = genericPool.createPool<PooledUnit>(
+    const openChannel = (): Promise<Channel> => deps.openChannel(this.#sessionOptions);
+    this.#abandoned = new AbandonedSessions(opts.address, openChannel, () => this.#fastTimeoutMs());
+    this.#sessions = new SessionPool(
+      {
+        address: opts.address,
+        maxConnections: opts.maxConnections,
+        minIdle: opts.minIdle,
+        acquireTimeoutMs: opts.acquireTimeoutMs,
+        idleTimeoutMs: opts.idleTimeoutMs,
+        maxLifetimeMs: opts.maxLifetimeMs,
+      },
       {
         create: () => this.#create(),
-        destroy: (unit) => this.#destroy(unit),
-        validate: (unit) => this.#validate(unit),
+        quickCheck: (unit) => this.#validator.quick(unit),
+        check: (unit) => this.#validator.check(unit),
+        retire: (unit, reason) => this.#retire(unit, reason),
+        createFailed: (err) => this.noteFailure(err),
+        describeState: () => `coordinator ${this.health.state}${this.health.lastError ? ` (${this.health.lastError.message})` : ''}`,
       },
-      {
-        max: opts.maxConnections,
-        min: opts.minIdle,
-        acquireTimeoutMillis: opts.acquireTimeoutMs,
-        testOnBorrow: true,
-        // Idle units above minIdle go after idleTimeoutMs; minIdle ones stay.
-        softIdleTimeoutMillis: opts.idleTimeoutMs > 0 ? opts.idleTimeoutMs : -1,
-        idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
-        evictionRunIntervalMillis: opts.idleTimeoutMs > 0 ? Math.min(opts.idleTimeoutMs, 30_000) : 0,
-        numTestsPerEvictionRun: opts.maxConnections,
-        autostart: opts.minIdle > 0,
-      },
+      deps.clock,
+      deps.random,
     );
-    if (opts.keepAliveIntervalMs > 0) {
-      this.#keepAliveTimer = setInterval(() => this.#keepAlive(), Math.max(100, Math.floor(opts.keepAliveIntervalMs / 2)));
-      this.#keepAliveTimer.unref();
-    }
+    this.#validator = new UnitValidator({
+      address: opts.address,
+      validateAfterIdleMs: opts.validateAfterIdleMs,
+      clock: deps.clock,
+      emit: deps.emit,
+      generation: () => this.#sessions.generation,
+      openChannel,
+      pingTimeoutMs: () => this.#fastTimeoutMs(),
+      noteFailure: (err) => this.noteFailure(err),
+      observe: (ms) => this.#guard.latency.observe(ms),
+    });
+    this.#keepAlive = opts.keepAliveIntervalMs > 0 ? new KeepAlive(opts.keepAliveIntervalMs, this.#sessions, deps.clock, () => this.#fastTimeoutMs()) : undefined;
   }
 
-  /** Immutable snapshot for the balancer. */
-  view(): CoordinatorView {
-    return { address: this.address, index: this.index, inFlight: this.#inFlight, latencyMs: this.#latencyMs, weight: this.monitor.weight() };
+  /** Requests in flight from this client, including those waiting for a connection. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Smoothed request latency (EWMA), in ms. */
+  get latencyMs(): number {
+    return this.#latencyMs;
+  }
+
+  /** Whether new work may go there (up or suspect). */
+  get selectable(): boolean {
+    return this.health.selectable;
+  }
+
+  get state(): HealthState {
+    return this.health.state;
+  }
+
+  get lastError(): Error | undefined {
+    return this.health.lastError;
   }
 
   get generation(): number {
-    return this.#generation;
+    return this.#sessions.generation;
+  }
+
+  /** Called when the coordinator becomes selectable or stops being so. */
+  onSelectableChange(listener: () => void): void {
+    this.#selectableListeners.push(listener);
+  }
+
+  /** Probes now instead of waiting for the backoff (no-op while selectable or probing). */
+  probeSoon(): void {
+    this.health.probeSoon();
   }
 
   /**
-   * Lends a unit with a live session. Rejects with the connect error when no
-   * session could be opened (one attempt), or AcquireTimeoutError.
+   * Lends a session, as a {@link Lease} with a request already running: the request
+   * counts as in flight from this call on, so the balancer sees queued and connecting
+   * requests too. Rejects with the connect error when the open made for this caller
+   * failed, AcquireTimeoutError, ClosedError, or the signal's reason.
    */
-  async acquire(): Promise<PooledUnit> {
+  async acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.#closed) throw new ClosedError(`the pool of ${this.address} is closed`, { coordinator: this.address });
-    const started = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      let unit: PooledUnit;
-      try {
-        unit = await this.#pool.acquire();
-      } catch (err) {
-        if ((err as Error).name === 'TimeoutError') throw new AcquireTimeoutError(this.#opts.acquireTimeoutMs, { coordinator: this.address, cause: err });
-        throw err;
-      }
-      if (unit.error) {
-        const stale = unit.createdAt < started;
-        await this.#pool.destroy(unit).catch(() => undefined);
-        // A failure recorded before this request started (a minIdle fill) is not this request's answer.
-        if (stale && attempt === 0) continue;
-        this.noteFailure(unit.error);
-        throw unit.error;
-      }
-      unit.leased = true;
-      return unit;
-    }
-  }
-
-  /** Gives a unit back; `broken` units (socket or session gone) are destroyed instead. */
-  async release(unit: PooledUnit, broken: boolean): Promise<void> {
-    unit.leased = false;
-    unit.returnedAt = performance.now();
-    const s = unit.session;
-    if (broken || !s || s.closed || unit.generation !== this.#generation || this.#closed) {
-      await this.#pool.destroy(unit).catch(() => undefined);
-      return;
-    }
-    await this.#pool.release(unit).catch(() => undefined);
-  }
-
-  /** A request starts here (for leastconn/p2c). */
-  begin(): void {
     this.#inFlight++;
     this.#requests++;
+    try {
+      const pending = traced(acquireChannel, () => baseAttributes(this.address), () => this.#sessions.acquire(signal));
+      this.#guard.kick();
+      const unit = await pending;
+      return new Lease(this, unit, true);
+    } catch (err) {
+      this.#inFlight--;
+      throw err;
+    }
   }
 
-  /** A request ended; `latencyMs` feeds the EWMA when it succeeded. */
-  end(ok: boolean, latencyMs: number): void {
-    this.#inFlight--;
-    if (ok) {
-      this.#latencyMs = this.#latencyMs === 0 ? latencyMs : this.#latencyMs + EWMA_ALPHA * (latencyMs - this.#latencyMs);
-      this.monitor.success();
-    }
+  /** Carries a pinned session over a new channel to this coordinator (see {@link UnitValidator.reattach}). */
+  reattach(session: ProtocolSession): Promise<void> {
+    return this.#validator.reattach(session);
   }
 
   /** Counts a retry caused by a failure here. */
@@ -200,203 +216,175 @@ export class CoordinatorPool {
     this.#retries++;
   }
 
-  /** Feeds a failure to health (passive check) and clears the pool when it says so. */
-  noteFailure(err: Error): void {
+  /** Feeds a failure to health (passive check) and clears the pool when it says the coordinator restarted. */
+  noteFailure(err: unknown): void {
     this.#errors++;
     const signal = healthSignal(err);
+    if (signal === 'none') return;
     if (signal === 'restarted') {
-      this.clear(`session unknown to the coordinator (restarted?): ${err.message}`);
+      this.clear(`session unknown to the coordinator (restarted?): ${(err as Error).message}`);
       return;
     }
-    this.monitor.failure(signal, err);
+    this.health.failure(signal, err as Error);
   }
 
-  /** Marks every current unit stale; idle ones lose their sockets now, lent ones on return. */
+  /** Marks every current unit stale; idle ones lose their channels now, lent ones on return. */
   clear(reason: string): void {
-    this.#generation++;
-    debug('%s pool cleared (generation %d): %s', this.address, this.#generation, reason);
-    this.#opts.emit('poolCleared', { time: new Date(), coordinator: this.address, generation: this.#generation, reason });
-    for (const unit of this.#units) {
-      if (!unit.leased) unit.session?.connection.destroy();
-    }
+    this.#sessions.clear();
+    debug('%s pool cleared (generation %d): %s', this.address, this.#sessions.generation, reason);
+    this.#deps.emit('poolCleared', { time: new Date(), coordinator: this.address, generation: this.#sessions.generation, reason });
   }
 
   stats(): CoordinatorStats {
     return {
       address: this.address,
-      state: this.monitor.state,
-      open: this.#pool.size,
-      idle: this.#pool.available,
-      inUse: this.#pool.borrowed,
-      waiting: this.#pool.pending,
+      state: this.health.state,
+      open: this.#sessions.size,
+      idle: this.#sessions.idle,
+      inUse: this.#sessions.inUse,
+      connecting: this.#sessions.connecting,
+      waiting: this.#sessions.waiting,
       inFlight: this.#inFlight,
       latencyMs: Math.round(this.#latencyMs * 100) / 100,
       requests: this.#requests,
       errors: this.#errors,
       retries: this.#retries,
-      generation: this.#generation,
-      weight: Math.round(this.monitor.weight() * 1000) / 1000,
-      lastError: this.monitor.lastError?.message,
+      generation: this.#sessions.generation,
+      weight: Math.round(this.health.weight() * 1000) / 1000,
+      lastError: this.health.lastError?.message,
     };
   }
 
-  /** Closes every unit (their sessions on the server) and stops timers. Lent units close on return. */
+  /** Bounds and the latency estimate behind them, for stats and tests. */
+  get bounds(): CallBounds {
+    return this.#guard.bounds;
+  }
+
+  /** Closes every idle unit (their sessions on the server) and stops timers; lent units close on return. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.monitor.close();
-    if (this.#keepAliveTimer) clearInterval(this.#keepAliveTimer);
-    await this.#pool.drain();
-    await this.#pool.clear();
-    await Promise.allSettled([...this.#background]);
-    await Promise.allSettled([...this.#abandoned].map((s) => this.#closeAbandoned(s)));
-  }
-
-  async #create(): Promise<PooledUnit> {
-    const started = performance.now();
-    const lifetime = this.#opts.maxLifetimeMs > 0 ? this.#opts.maxLifetimeMs * (1 - LIFETIME_JITTER * this.#opts.random()) : Infinity;
-    try {
-      const session = await openProtocolSession(this.#opts.session);
-      const now = performance.now();
-      const unit = new PooledUnit(session, undefined, this.#generation, now, now + lifetime);
-      this.#units.add(unit);
-      this.#opts.emit('connectionCreated', {
-        time: new Date(),
-        coordinator: this.address,
-        connectionId: session.connection.id,
-        sessionId: session.sessionId,
-        durationMs: Math.round((now - started) * 100) / 100,
-      });
-      return unit;
-    } catch (err) {
-      debug('%s could not open a session: %s', this.address, (err as Error).message);
-      const now = performance.now();
-      return new PooledUnit(undefined, err as Error, this.#generation, now, now);
+    if (!this.#closed) {
+      this.#closed = true;
+      this.health.close();
+      this.#guard.close();
+      this.#keepAlive?.stop();
     }
-  }
-
-  /** Closes an abandoned session over a new socket; true when the server confirmed. */
-  async #closeAbandoned(s: ProtocolSession): Promise<boolean> {
-    let conn: Channel | undefined;
-    try {
-      conn = await openChannel(this.#opts.session);
-      await s.closeRemotely(conn, this.#validationTimeoutMs);
-      this.#abandoned.delete(s);
-      return true;
-    } catch (err) {
-      // A coordinator that no longer knows the session (restart) has nothing to close.
-      if (err instanceof ImpalaError && err.code === ErrorCode.INVALID_SESSION) {
-        this.#abandoned.delete(s);
-        return true;
-      }
-      debug('%s could not close abandoned session %s yet: %s', this.address, s.sessionId, (err as Error).message);
-      return false;
-    } finally {
-      if (conn) await conn.close().catch(() => undefined);
-    }
-  }
-
-  async #destroy(unit: PooledUnit, reason?: ConnectionCloseReason): Promise<void> {
-    this.#units.delete(unit);
-    const s = unit.session;
-    if (!s) return;
-    if (s.reattachable && s.connection.closed && !s.closed) {
-      // The server keeps a session whose socket was cut; close it over a new socket in
-      // the background (a hung coordinator must not delay the caller), again at close().
-      this.#abandoned.add(s);
-      // Bounded: past the cap the oldest are left to Impala's disconnected-session timeout.
-      if (this.#abandoned.size > MAX_ABANDONED) this.#abandoned.delete(this.#abandoned.values().next().value!);
-      const p = this.#closeAbandoned(s).then(() => undefined);
-      this.#background.add(p);
-      void p.finally(() => this.#background.delete(p));
-    }
-    const why: ConnectionCloseReason =
-      reason ?? (this.#closed ? 'poolClosed' : unit.generation !== this.#generation ? 'stale' : performance.now() >= unit.expiresAt ? 'lifetime' : s.connection.closed ? 'error' : 'idle');
-    const id = s.connection.id;
-    await s.close().catch(() => undefined);
-    this.#opts.emit('connectionClosed', { time: new Date(), coordinator: this.address, connectionId: id, reason: why });
-  }
-
-  async #validate(unit: PooledUnit): Promise<boolean> {
-    if (unit.error) return true; // the acquirer reports it
-    const s = unit.session!;
-    if (unit.generation !== this.#generation || s.closed) return false;
-    const now = performance.now();
-    if (now >= unit.expiresAt) return false;
-    const idleMs = now - Math.max(unit.returnedAt, s.connection.lastActivityAt);
-    if (s.connection.closed) return s.reattachable ? this.#reattach(unit, idleMs) : false;
-    if (idleMs < this.#opts.validateAfterIdleMs) return true;
-    try {
-      await s.ping({ timeoutMs: this.#validationTimeoutMs });
-      this.#opts.emit('connectionValidated', { time: new Date(), coordinator: this.address, connectionId: s.connection.id, how: 'ping', idleMs: Math.round(idleMs) });
-      return true;
-    } catch (err) {
-      debug('%s ping of an idle connection failed: %s', this.address, (err as Error).message);
-      if (s.reattachable && s.connection.closed && !(err instanceof ImpalaError && err.code === ErrorCode.RPC_TIMEOUT)) return this.#reattach(unit, idleMs);
-      if (err instanceof ImpalaError && err.code === ErrorCode.RPC_TIMEOUT) this.noteFailure(err);
-      return false;
-    }
+    await this.#sessions.close();
+    await this.#abandoned.closeAll();
   }
 
   /**
-   * Carries a unit's HS2 session over a new socket to the same coordinator (the old
-   * one was cut) and checks with a ping that the coordinator still knows it.
-   *
-   * @throws the connect error, or IMPALA_ERR_INVALID_SESSION when the coordinator
-   * restarted (or a proxy sent the new socket to another coordinator).
+   * Cuts every channel to the coordinator now (lent ones too) and fails waiting callers
+   * with `error`; abandoned sessions are left to Impala's own timeout. For a close that
+   * ran out of time, and a coordinator that failed its liveness check.
    */
-  async reattachUnit(unit: PooledUnit, idleMs = 0): Promise<void> {
-    const s = unit.session!;
-    const conn = await openChannel(this.#opts.session);
-    s.reattach(conn);
-    await s.ping({ timeoutMs: this.#validationTimeoutMs });
-    this.#opts.emit('connectionValidated', { time: new Date(), coordinator: this.address, connectionId: conn.id, how: 'reattached', idleMs: Math.round(idleMs) });
-    debug('%s reattached session %s on connection #%d', this.address, s.sessionId, conn.id);
+  cut(error: Error): void {
+    this.#sessions.cut(error);
+    if (this.#closed) this.#abandoned.giveUp();
+    this.#guard.cutOverrunning(error);
   }
 
-  /** A socket cut while idle: carry the same HS2 session on a new socket. */
-  async #reattach(unit: PooledUnit, idleMs: number): Promise<boolean> {
-    const s = unit.session!;
-    try {
-      await this.reattachUnit(unit, idleMs);
-      return true;
-    } catch (err) {
-      debug('%s could not reattach session %s: %s', this.address, s.sessionId, (err as Error).message);
-      if (err instanceof ImpalaError && (err.family === 'connect' || err.code === ErrorCode.CONNECTION_LOST)) this.noteFailure(err);
-      else if (err instanceof ImpalaError && err.code === ErrorCode.INVALID_SESSION) this.noteFailure(err);
-      return false;
-    }
+  // LeaseOwner
+
+  /** @internal */
+  requestStarted(): void {
+    this.#inFlight++;
+    this.#requests++;
   }
 
-  /** Validation is part of lending a connection: bounded like connecting, not like a query. */
-  get #validationTimeoutMs(): number {
-    return this.#opts.session.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
+  /** @internal */
+  requestEnded(ok: boolean, latencyMs: number): void {
+    this.#inFlight--;
+    if (!ok) return;
+    this.#latencyMs = this.#latencyMs === 0 ? latencyMs : this.#latencyMs + EWMA_ALPHA * (latencyMs - this.#latencyMs);
+    this.health.success();
   }
 
+  /** @internal */
+  giveBack(unit: PooledUnit, discard: boolean): void {
+    this.#sessions.release(unit, discard ? 'error' : undefined);
+  }
+
+  /** @internal */
+  now(): number {
+    return this.#deps.clock.now();
+  }
+
+  async #create(): Promise<ProtocolSession> {
+    const started = this.#deps.clock.now();
+    const session = await this.#open('pool');
+    this.#guard.latency.observe(this.#deps.clock.now() - started);
+    this.#deps.emit('connectionCreated', {
+      time: new Date(),
+      coordinator: this.address,
+      connectionId: session.connection.id,
+      sessionId: session.sessionId,
+      durationMs: Math.round((this.#deps.clock.now() - started) * 100) / 100,
+    });
+    return session;
+  }
+
+  async #retire(unit: PooledUnit, reason: ConnectionCloseReason): Promise<void> {
+    const s = unit.session;
+    // The server keeps a session whose channel was cut; close it over a new channel in
+    // the background (a hung coordinator must not delay anyone).
+    if (s.reattachable && s.connection.closed && !s.closed) this.#abandoned.add(s);
+    const id = s.connection.id;
+    await s.close().catch(() => undefined);
+    this.#deps.emit('connectionClosed', { time: new Date(), coordinator: this.address, connectionId: id, reason });
+  }
+
+  /** Bound on RPCs that must answer fast (validation and keepalive pings, remote CloseSession), in ms. */
+  #fastTimeoutMs(): number {
+    return this.#guard.bounds.fastTimeoutMs();
+  }
+
+  /** Connects and opens a session, traced on `impala-ha:connect`. */
+  #open(purpose: 'pool' | 'probe'): Promise<ProtocolSession> {
+    return traced(
+      connectChannel,
+      () => {
+        const ctx = baseAttributes(this.address);
+        ctx['db.namespace'] = this.#opts.session.database;
+        ctx['impala.purpose'] = purpose;
+        return ctx;
+      },
+      () => this.#deps.openSession(this.#sessionOptions),
+    );
+  }
+
+  /**
+   * A health probe: a full connect + OpenSession, bounded by `connectTimeoutMs`. The
+   * session it opened joins the pool, so the first request after recovery finds one.
+   */
   async #probe(): Promise<void> {
-    const session = await openProtocolSession({ ...this.#opts.session });
-    await session.close().catch(() => undefined);
+    const bound = this.#opts.session.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
+    const open = this.#open('probe');
+    const session = await withDeadline(this.#deps.clock, open, bound, () => {
+      void open.then((late) => late.close()).catch(() => undefined);
+      return new RpcTimeoutError('OpenSession', bound, { coordinator: this.address, requestWritten: true });
+    });
+    if (this.#closed || !this.#sessions.adopt(session)) await session.close().catch(() => undefined);
+  }
+
+  /** The coordinator did not answer a liveness check: down, and every channel to it cut. */
+  #dead(error: Error): void {
+    debug('%s is down or hung: %s', this.address, error.message);
+    this.health.failure('down', error);
+    this.cut(error);
   }
 
   #onTransition(t: HealthTransition, err: Error | undefined): void {
     const base = { time: new Date(), coordinator: this.address, previous: t.from, reason: t.reason };
     if (t.to === 'down') {
       this.clear(`coordinator down: ${t.reason}`);
-      this.#opts.emit('coordinatorDown', { ...base, error: err });
+      this.#deps.emit('coordinatorDown', { ...base, error: err });
     } else if (t.to === 'draining') {
-      this.#opts.emit('coordinatorDraining', base);
+      this.#deps.emit('coordinatorDraining', base);
     } else if (t.to === 'up' && t.from !== 'suspect') {
-      this.#opts.emit('coordinatorUp', base);
+      this.#deps.emit('coordinatorUp', base);
     }
-  }
-
-  #keepAlive(): void {
-    const now = performance.now();
-    for (const unit of this.#units) {
-      const s = unit.session;
-      if (unit.leased || !s || s.closed || s.connection.closed || s.busy) continue;
-      if (now - Math.max(unit.returnedAt, s.connection.lastActivityAt) < this.#opts.keepAliveIntervalMs) continue;
-      s.ping().catch(() => s.connection.destroy());
-    }
+    const wasSelectable = t.from === 'up' || t.from === 'suspect';
+    const isSelectable = t.to === 'up' || t.to === 'suspect';
+    if (wasSelectable !== isSelectable) for (const l of this.#selectableListeners) l();
   }
 }

@@ -1,38 +1,34 @@
 import type { ProtocolSession } from '../protocol/protocol-session';
 
 /**
- * What the per-coordinator generic-pool holds: one connection + one HS2 session, or
- * the error that prevented opening one.
- *
- * generic-pool retries a failed `create()` at once for as long as a request waits,
- * which would hammer a dead coordinator in a tight loop. So `create()` never fails:
- * a failure becomes a unit carrying the error, which the acquirer destroys and
- * reports. One failed connect is one attempt.
+ * What a coordinator's pool holds: one channel + one server-side session, with the
+ * bookkeeping that lending and retiring it need. Times are on the pool's clock.
  *
  * @internal
  */
 export class PooledUnit {
-  /** The session, or undefined for a failed create. */
-  readonly session: ProtocolSession | undefined;
-  /** Why the create failed. */
-  readonly error: Error | undefined;
-  /** Pool generation at creation; older generations are discarded on borrow. */
+  readonly session: ProtocolSession;
+  /** Pool generation at creation; older generations are discarded. */
   readonly generation: number;
-  /** performance.now() at creation. */
+  /** When it was created. */
   readonly createdAt: number;
-  /** performance.now() after which the unit is retired (maxLifetimeMs minus jitter). */
+  /** After this it is retired (maxLifetimeMs minus jitter; Infinity for never). */
   readonly expiresAt: number;
-  /** performance.now() when it was last given back to the pool. */
+  /** When it was last given back (or created). */
   returnedAt: number;
-  /** Lent to a caller right now. */
-  leased = false;
+  /** Lent to a caller, or being validated / pinged by the pool, right now. */
+  busy = false;
 
-  constructor(session: ProtocolSession | undefined, error: Error | undefined, generation: number, createdAt: number, expiresAt: number) {
+  constructor(session: ProtocolSession, generation: number, createdAt: number, expiresAt: number) {
     this.session = session;
-    this.error = error;
     this.generation = generation;
     this.createdAt = createdAt;
     this.expiresAt = expiresAt;
     this.returnedAt = createdAt;
+  }
+
+  /** Time since it was last used, by the pool's clock or the channel's own traffic, whichever is later. */
+  idleFor(now: number): number {
+    return now - Math.max(this.returnedAt, this.session.connection.lastActivityAt);
   }
 }

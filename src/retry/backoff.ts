@@ -24,3 +24,12 @@ export function probeDelay(attempt: number, baseMs: number, capMs: number, rando
   const d = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.floor(d / 2 + random() * (d / 2));
 }
+
+/**
+ * Probe delay while a coordinator refuses connections: `baseMs` ± 25%, never doubled.
+ * A refused connect costs a round trip and nothing else, so probing often is cheap, and
+ * a coordinator that comes back after a long outage is found as fast as after a short one.
+ */
+export function refusedProbeDelay(baseMs: number, random: () => number = Math.random): number {
+  return Math.floor(baseMs * (0.75 + 0.5 * random()));
+}

@@ -22,15 +22,32 @@ export interface RetryContext {
   idempotent: boolean;
   /** At least one row already reached the caller (a retry would repeat rows). */
   rowsDelivered: boolean;
-  /** ExecuteStatement may have reached a coordinator (false while acquiring a connection or when the request was never written). */
+  /**
+   * ExecuteStatement may have reached a coordinator (false while acquiring a
+   * connection). An error that proves the statement was never written ({@link neverSent})
+   * overrides it.
+   */
   statementSent: boolean;
 }
 
+/**
+ * Where the next attempt goes:
+ * - `same`: the coordinator may well be fine, only the connection or the session
+ *   broke — a pinned session repairs in place (reattach, or reopen there);
+ * - `other`: the coordinator cannot take this request (refused, timed out, shutting
+ *   down, no capacity) — go to another one.
+ * Pooled calls always prefer a coordinator they have not tried yet; the target
+ * matters for pinned sessions.
+ */
+export type RetryTarget = 'same' | 'other';
+
 /** The outcome of {@link decideRetry}. */
 export interface RetryDecision {
-  /** Send the request again (on another coordinator when possible). */
+  /** Send the request again. */
   retry: boolean;
-  /** The statement may have executed; the caller must be told so. */
+  /** Where (meaningful when `retry`, and for the repair of a pinned session). */
+  target: RetryTarget;
+  /** The statement may have executed; if it is not retried, the caller must be told so. */
   mayHaveRun: boolean;
   /** Short reason, for events and debug output. */
   reason: string;
@@ -75,36 +92,66 @@ const UNKNOWN_FATE: ReadonlySet<ErrorCodeValue> = new Set([
   ErrorCode.HTTP_STATUS,
 ]);
 
+/** Failures that say nothing is wrong with the coordinator itself, only with one connection or session. */
+const SAME: ReadonlySet<ErrorCodeValue> = new Set([
+  ErrorCode.CONNECTION_LOST,
+  ErrorCode.CONNECTION_CLOSED,
+  ErrorCode.PROTOCOL,
+  ErrorCode.INVALID_SESSION,
+  ErrorCode.SESSION_EXPIRED,
+  ErrorCode.INVALID_HANDLE,
+]);
+
+/** Where a retry of this failure should go (see {@link RetryTarget}). */
+export function retryTarget(err: unknown): RetryTarget {
+  return err instanceof ImpalaError && SAME.has(err.code) ? 'same' : 'other';
+}
+
+/** Statement kinds that can run again without effect (SET and USE only set what they set). */
+function repeatable(kind: StatementKind): boolean {
+  return kind === 'read' || kind === 'session';
+}
+
 /**
- * Decides whether a failed request may be sent again — the rules of DESIGN §3:
- * - a request never written, a connect or OpenSession failure: always;
+ * Decides whether a failed request may be sent again and where — the rules of
+ * DESIGN §3, as a pure function of the error and what the request had done:
+ * - a request never written, a connect or OpenSession failure, no free connection:
+ *   always, on another coordinator (auth and TLS failures never: they would fail the
+ *   same way);
  * - a server answer that proves the statement did not run (shutting down, invalid
  *   session, admission timeout, full queue): yes;
- * - a read-only statement that failed before any row reached the caller: yes;
+ * - a read-only statement (or SET/USE) that failed before any row reached the caller: yes;
  * - DML, DDL and anything unknown after ExecuteStatement was written: never, unless
- *   the caller marked it idempotent — and the caller is told it may have run.
- * Attempt counts and the shared budget are the executor's business, not this one's.
+ *   the caller marked it idempotent — and `mayHaveRun` says the caller must be told.
+ * Attempt counts and the shared budget are the attempt loop's business, not this one's.
  */
 export function decideRetry(err: unknown, ctx: RetryContext): RetryDecision {
-  if (!(err instanceof ImpalaError)) return { retry: false, mayHaveRun: ctx.statementSent && ctx.kind !== 'read', reason: 'not an impala-ha error' };
-  if (!ctx.statementSent) {
+  const target = retryTarget(err);
+  const sent = ctx.statementSent && !neverSent(err);
+  if (!(err instanceof ImpalaError)) {
+    return { retry: false, target, mayHaveRun: sent && !repeatable(ctx.kind), reason: 'not an impala-ha error' };
+  }
+  if (!sent) {
     const transport = err.family === 'connect' || err.family === 'connection' || err.family === 'protocol' || err.code === ErrorCode.RPC_TIMEOUT;
     // NO_COORDINATOR is retried too: the select that threw it started probes, and the
     // backoff gives a coordinator that is coming back the chance to be found.
     const retry =
-      (transport && err.code !== ErrorCode.AUTH_FAILED && err.code !== ErrorCode.TLS_FAILED) || NOT_RUN.has(err.code) || err.code === ErrorCode.NO_COORDINATOR;
-    return { retry, mayHaveRun: false, reason: retry ? 'request never reached a coordinator' : `${err.code} is not retryable` };
+      (transport && err.code !== ErrorCode.AUTH_FAILED && err.code !== ErrorCode.TLS_FAILED) ||
+      NOT_RUN.has(err.code) ||
+      err.code === ErrorCode.NO_COORDINATOR ||
+      err.code === ErrorCode.ACQUIRE_TIMEOUT;
+    return { retry, target, mayHaveRun: false, reason: retry ? 'request never reached a coordinator' : `${err.code} is not retryable` };
   }
   if (NOT_RUN.has(err.code)) {
-    return { retry: err.retryable, mayHaveRun: false, reason: err.retryable ? `${err.code}: the statement did not run` : `${err.code} is not retryable` };
+    return { retry: err.retryable, target, mayHaveRun: false, reason: err.retryable ? `${err.code}: the statement did not run` : `${err.code} is not retryable` };
   }
   if (UNKNOWN_FATE.has(err.code)) {
-    if (ctx.rowsDelivered) return { retry: false, mayHaveRun: false, reason: 'rows were already delivered' };
-    if (ctx.kind === 'read') return { retry: true, mayHaveRun: false, reason: 'read-only statement, no row delivered' };
-    if (ctx.idempotent) return { retry: true, mayHaveRun: true, reason: 'statement marked idempotent' };
-    return { retry: false, mayHaveRun: true, reason: `${ctx.kind} statement may have run` };
+    if (ctx.rowsDelivered) return { retry: false, target, mayHaveRun: false, reason: 'rows were already delivered' };
+    if (repeatable(ctx.kind)) return { retry: true, target, mayHaveRun: false, reason: `${ctx.kind === 'read' ? 'read-only' : 'session'} statement, no row delivered` };
+    if (ctx.idempotent) return { retry: true, target, mayHaveRun: true, reason: 'statement marked idempotent' };
+    return { retry: false, target, mayHaveRun: true, reason: `${ctx.kind} statement may have run` };
   }
-  return { retry: false, mayHaveRun: false, reason: `${err.code} is not retryable` };
+  return { retry: false, target, mayHaveRun: false, reason: `${err.code} is not retryable` };
 }
 
 /** Methods that come before the statement is submitted on a leased session (HS2, then Beeswax's `query` and ping). */
@@ -119,4 +166,3 @@ export function neverSent(err: unknown): boolean {
   const e = err as ImpalaError & { requestWritten?: boolean; method?: string };
   return e.requestWritten === false && e.method !== undefined && BEFORE_EXECUTE.has(e.method);
 }
-

@@ -77,3 +77,9 @@ function* keywords(sql: string): Generator<string> {
     }
   }
 }
+
+/** The statement's first words, for messages and events (never parameter values: those are bound later). */
+export function describeStatement(sql: string): string {
+  const s = sql.trim().replace(/\s+/g, ' ');
+  return s.length > 60 ? `'${s.slice(0, 57)}...'` : `'${s}'`;
+}

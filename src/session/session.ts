@@ -1,13 +1,16 @@
 import createDebug from 'debug';
-import { ArgumentError, ClosedError, ErrorCode, ImpalaError, OutcomeUnknownError, SessionLostError } from '../errors';
+import { ArgumentError, ClosedError, SessionLostError } from '../errors';
 import type { CallOptions, ExecuteResult, QueryResult } from '../client/call-options';
+import type { EventSink } from '../events/event-sink';
+import { baseAttributes, operationName, queryChannel, setServer, traced } from '../events/tracing';
 import type { Cluster } from '../pool/cluster';
-import type { CoordinatorPool, EventSink } from '../pool/coordinator-pool';
-import type { PooledUnit } from '../pool/pooled-unit';
+import type { AfterFailure, Lease } from '../pool/lease';
 import type { QueryCallOptions } from '../protocol/hs2/coordinator-session';
 import type { ProtocolSession } from '../protocol/protocol-session';
-import { healthSignal, neverSent } from '../retry/retry-policy';
-import { statementKind, type StatementKind } from '../retry/statement-kind';
+import { runAttempts, type AttemptDeps, type AttemptSettings } from '../retry/attempt-loop';
+import type { RetryTarget } from '../retry/retry-policy';
+import { describeStatement, statementKind, type StatementKind } from '../retry/statement-kind';
+import { openLease, reopenLeaseOn } from './open-lease';
 import { SessionState } from './session-state';
 
 const debug = createDebug('impala-ha:session');
@@ -21,7 +24,7 @@ export interface SessionOptions {
   /** Session query options, set at the start and kept across a reopen. */
   queryOptions?: Readonly<Record<string, string>>;
   /**
-   * When the session's coordinator dies: `false` (default: the client's
+   * When the session's coordinator dies or shuts down: `false` (default: the client's
    * `reopenOnFailover`) fails calls with IMPALA_ERR_SESSION_LOST; `true` reopens the
    * session on another coordinator, replays its database and SET options, emits
    * `sessionReopened`, and retries an interrupted read-only statement (never DML).
@@ -33,18 +36,19 @@ export interface SessionOptions {
 export interface SessionContext {
   cluster: Cluster;
   emit: EventSink;
+  /** Attempt-loop settings and dependencies (shared budget, clock). */
+  attempts: { settings: AttemptSettings; deps: AttemptDeps };
   /** Per-call options with client defaults and DDL handling applied. */
   callOptions(options: CallOptions, kind: StatementKind): QueryCallOptions;
   /** The database sessions start in. */
   defaultDatabase: string;
   /** Client default of {@link SessionOptions.reopenOnFailover}. */
   reopenOnFailover: boolean;
-  /** Extra coordinators to try when opening fails. */
-  retries: number;
+  /** Default per-call timeout, in ms (0 = none). */
+  queryTimeoutMs: number;
+  /** Fires when the client's close ran out of time: running statements end with its reason. */
+  closeSignal?: AbortSignal;
 }
-
-/** Failures after which the session's own connection is gone but its coordinator may live. */
-const TRANSPORT: ReadonlySet<string> = new Set([ErrorCode.CONNECTION_LOST, ErrorCode.CONNECTION_CLOSED, ErrorCode.RPC_TIMEOUT, ErrorCode.PROTOCOL]);
 
 /**
  * A session pinned to one coordinator's HS2 session: statements run one after
@@ -54,27 +58,28 @@ const TRANSPORT: ReadonlySet<string> = new Set([ErrorCode.CONNECTION_LOST, Error
  *
  * A socket cut while the coordinator lives (a proxy's idle timeout) is repaired
  * transparently on the same HS2 session (Beeswax, whose session ends with its
- * socket: on a new session there, with USE and SET replayed). A dead coordinator ends the session
- * (`IMPALA_ERR_SESSION_LOST`) unless `reopenOnFailover` is on.
+ * socket: on a new session there, with USE and SET replayed). A dead or
+ * shutting-down coordinator ends the session (`IMPALA_ERR_SESSION_LOST`) unless
+ * `reopenOnFailover` is on.
  */
 export class Session {
   readonly #ctx: SessionContext;
   readonly #opts: SessionOptions;
   readonly #state: SessionState;
-  #pool: CoordinatorPool;
-  #unit: PooledUnit;
-  /** The HS2 session's state differs from a fresh pooled one: destroy rather than return it. */
+  #lease: Lease;
+  /** The HS2 session's state differs from a fresh pooled one: close rather than pool it. */
   #dirty: boolean;
   #lost: SessionLostError | undefined;
   #closed: Promise<void> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** What the last failed statement left of the connection. */
+  #verdict: AfterFailure | undefined;
 
-  private constructor(ctx: SessionContext, opts: SessionOptions, state: SessionState, pool: CoordinatorPool, unit: PooledUnit, dirty: boolean) {
+  private constructor(ctx: SessionContext, opts: SessionOptions, state: SessionState, lease: Lease, dirty: boolean) {
     this.#ctx = ctx;
     this.#opts = opts;
     this.#state = state;
-    this.#pool = pool;
-    this.#unit = unit;
+    this.#lease = lease;
     this.#dirty = dirty;
   }
 
@@ -84,18 +89,18 @@ export class Session {
       throw new ArgumentError('session queryOptions must be an object of option names to string values');
     }
     const state = new SessionState(opts.database ?? ctx.defaultDatabase, opts.queryOptions ?? {});
-    const { pool, unit, dirty } = await lease(ctx, opts.affinity, state, new Set());
-    return new Session(ctx, opts, state, pool, unit, dirty);
+    const { lease, dirty } = await openLease(ctx, opts.affinity, state, undefined, false);
+    return new Session(ctx, opts, state, lease, dirty);
   }
 
   /** `host:port` of the coordinator the session is on now. */
   get coordinator(): string {
-    return this.#pool.address;
+    return this.#lease.coordinator;
   }
 
   /** Impala's printed HS2 session id. */
   get sessionId(): string {
-    return this.#unit.session!.sessionId;
+    return this.#lease.session.sessionId;
   }
 
   /** Current database and SET options, as tracked on the client. */
@@ -108,19 +113,14 @@ export class Session {
     return this.#serial(() =>
       this.#run(sql, options, async (s, callOptions) => {
         const r = await s.query<Row>(sql, callOptions);
-        return { rows: r.rows, columns: r.columns, queryId: r.queryId, coordinator: r.coordinator, attempts: 1 };
+        return { rows: r.rows, columns: r.columns, queryId: r.queryId, coordinator: r.coordinator };
       }),
     );
   }
 
   /** Runs DML, DDL, SET or USE on this session; DML returns the modified-row count. */
   execute(sql: string, options: CallOptions = {}): Promise<ExecuteResult> {
-    return this.#serial(() =>
-      this.#run(sql, options, async (s, callOptions) => {
-        const r = await s.execute(sql, callOptions);
-        return { ...r, attempts: 1 };
-      }),
-    );
+    return this.#serial(() => this.#run(sql, options, (s, callOptions) => s.execute(sql, callOptions)));
   }
 
   /**
@@ -130,7 +130,7 @@ export class Session {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#queue.catch(() => undefined);
-      await this.#pool.release(this.#unit, this.#dirty || this.#lost !== undefined);
+      this.#lease.release({ discard: this.#dirty || this.#lost !== undefined });
     })();
     return this.#closed;
   }
@@ -142,143 +142,139 @@ export class Session {
     return next;
   }
 
-  async #run<T extends { attempts: number }>(sql: string, options: CallOptions, work: (s: ProtocolSession, o: QueryCallOptions) => Promise<T>): Promise<T> {
+  async #run<T extends { coordinator: string; queryId: string }>(
+    sql: string,
+    options: CallOptions,
+    work: (s: ProtocolSession, o: QueryCallOptions) => Promise<T>,
+  ): Promise<T & { attempts: number }> {
     if (this.#closed) throw new ClosedError('the session is closed');
     if (this.#lost) throw this.#lost;
     if (typeof sql !== 'string' || sql.trim() === '') throw new ArgumentError('sql must be a non-empty string');
     const kind = statementKind(sql);
     const callOptions = this.#ctx.callOptions(options, kind);
-    for (let attempt = 1; ; attempt++) {
-      const pool = this.#pool;
-      const session = this.#unit.session!;
-      if (session.connection.closed) await this.#repair(undefined);
-      pool.begin();
-      const started = performance.now();
-      try {
-        const result = await work(this.#unit.session!, callOptions);
-        pool.end(true, performance.now() - started);
-        if (kind === 'session' && this.#state.apply(sql)) this.#dirty = true;
-        return { ...result, attempts: attempt };
-      } catch (err) {
-        pool.end(false, 0);
-        if (!(err instanceof ImpalaError) || !(TRANSPORT.has(err.code) || err.code === ErrorCode.INVALID_SESSION) || options.signal?.aborted) throw err;
-        const safe = neverSent(err) || kind === 'read' || options.idempotent === true;
-        try {
-          await this.#repair(err); // throws SessionLostError when the session cannot continue
-        } catch (lost) {
-          if (safe || !(lost instanceof SessionLostError)) throw lost;
-          throw new OutcomeUnknownError(`the ${kind} statement may have run on ${pool.address}: ${err.message}. It was not retried, and ${lost.message}`, {
-            coordinator: pool.address,
-            queryId: err.queryId,
-            cause: lost,
-          });
-        }
-        if (!safe || attempt > 2) {
-          throw new OutcomeUnknownError(
-            `the ${kind} statement may have run on ${pool.address}: ${err.message}. It was not retried; the session continues on ${this.#pool.address}`,
-            { coordinator: pool.address, queryId: err.queryId, cause: err },
-          );
-        }
-        debug('retrying a %s statement on session %s after: %s', kind, this.sessionId, err.message);
-      }
-    }
+    return traced(
+      queryChannel,
+      () => {
+        const ctx = baseAttributes(this.coordinator);
+        ctx['db.namespace'] = this.#state.database;
+        ctx['db.query.text'] = sql;
+        ctx['db.operation.name'] = operationName(sql);
+        ctx['impala.statement_kind'] = kind;
+        return ctx;
+      },
+      () => this.#attempts(sql, kind, options, callOptions, work),
+      (ctx, r) => {
+        setServer(ctx, r.coordinator);
+        ctx['impala.query_id'] = r.queryId;
+        ctx['impala.attempts'] = r.attempts;
+        if ('rows' in r && Array.isArray(r.rows)) ctx['db.response.returned_rows'] = r.rows.length;
+      },
+    );
+  }
+
+  async #attempts<T extends object>(
+    sql: string,
+    kind: StatementKind,
+    options: CallOptions,
+    callOptions: QueryCallOptions,
+    work: (s: ProtocolSession, o: QueryCallOptions) => Promise<T>,
+  ): Promise<T & { attempts: number }> {
+    const { value, attempts } = await runAttempts(
+      {
+        spec: { kind, idempotent: options.idempotent === true, label: describeStatement(sql) },
+        run: async (attempt) => {
+          this.#verdict = undefined;
+          if (this.#lost) throw this.#lost;
+          // A channel cut while the session was idle (a proxy's idle timeout): carry on
+          // over a new one before sending anything.
+          if (this.#lease.session.connection.closed) await this.#repair('reconnect', undefined, 'same');
+          attempt.startedOn(this.coordinator);
+          attempt.progress.statementSent = true;
+          const lease = this.#lease;
+          lease.begin();
+          try {
+            const result = await work(lease.session, { ...callOptions, signal: attempt.signal });
+            lease.end();
+            if (kind === 'session' && this.#state.apply(sql)) this.#dirty = true;
+            return result;
+          } catch (err) {
+            this.#verdict = lease.end({ error: err, aborted: attempt.signal.aborted });
+            throw err;
+          }
+        },
+        afterFailure: async (err, decision) => {
+          const verdict = this.#verdict;
+          if (verdict === undefined || verdict === 'reuse') return;
+          await this.#repair(verdict, err, decision.target);
+        },
+      },
+      this.#ctx.attempts.settings,
+      this.#ctx.attempts.deps,
+      { signal: options.signal, timeoutMs: options.timeoutMs ?? this.#ctx.queryTimeoutMs, closeSignal: this.#ctx.closeSignal },
+    );
+    return { ...value, attempts };
   }
 
   /**
-   * Gets the session going again after its connection failed: first on the same
-   * HS2 session over a new socket; if the coordinator is gone or forgot the session,
-   * either reopen elsewhere with the state replayed, or declare the session lost.
+   * Gets the session going again after its connection or server-side session failed:
+   * on the same HS2 session over a new channel when that can work (`reconnect`,
+   * coordinator still selectable) — for a protocol whose session ends with its
+   * connection (Beeswax), on a new session there with USE and SET replayed; otherwise
+   * the session cannot continue there, and is either reopened elsewhere with its state
+   * replayed, or lost.
+   *
+   * @throws SessionLostError when the session cannot continue.
    */
-  async #repair(cause: ImpalaError | undefined): Promise<void> {
-    const from = this.#pool;
-    if (!cause || cause.code !== ErrorCode.INVALID_SESSION) {
+  async #repair(verdict: 'reconnect' | 'discard', cause: unknown, target: RetryTarget): Promise<void> {
+    const from = this.#lease;
+    const pool = this.#ctx.cluster.pool(from.coordinator)!;
+    const lone = this.#ctx.cluster.pools.length === 1;
+    if (verdict === 'reconnect' && target === 'same' && (pool.selectable || lone)) {
       try {
-        if (this.#unit.session!.reattachable) await from.reattachUnit(this.#unit);
-        else await this.#reconnect(from);
+        if (from.session.reattachable) {
+          await pool.reattach(from.session);
+        } else {
+          // A session that ends with its connection (Beeswax): a new one on the same
+          // coordinator, brought back to the tracked state.
+          const oldId = this.sessionId;
+          const { lease, dirty } = await reopenLeaseOn(this.#ctx, pool, this.#state);
+          from.release({ discard: true });
+          this.#lease = lease;
+          this.#dirty = dirty;
+          this.#ctx.emit('sessionReopened', { time: new Date(), coordinator: pool.address, from: pool.address, sessionId: this.sessionId });
+          debug('session %s reconnected as %s on %s, state replayed', oldId, this.sessionId, pool.address);
+        }
         return;
       } catch (err) {
-        debug('session %s cannot continue on %s: %s', this.sessionId, from.address, (err as Error).message);
-        cause = err instanceof ImpalaError ? err : cause;
+        debug('session %s cannot continue on %s: %s', this.sessionId, from.coordinator, (err as Error).message);
+        pool.noteFailure(err);
+        cause = err;
       }
     }
-    if (cause && healthSignal(cause) !== 'none') from.noteFailure(cause);
     const oldId = this.sessionId;
-    await from.release(this.#unit, true);
+    from.release({ discard: true });
+    const why = cause instanceof Error ? cause.message : 'its connection failed';
     if (!(this.#opts.reopenOnFailover ?? this.#ctx.reopenOnFailover)) {
       this.#lost = new SessionLostError(
-        `session ${oldId} on ${from.address} is lost (${cause?.message ?? 'its connection failed'}); its SET options and database are gone with it. ` +
+        `session ${oldId} on ${from.coordinator} is lost (${why}); its SET options and database are gone with it. ` +
           'Open a new session, or set reopenOnFailover to have impala-ha reopen it elsewhere and replay its state',
-        { coordinator: from.address, cause },
+        { coordinator: from.coordinator, cause },
       );
       throw this.#lost;
     }
     try {
-      const { pool, unit } = await lease(this.#ctx, this.#opts.affinity, this.#state, new Set([from.address]), true);
-      this.#pool = pool;
-      this.#unit = unit;
+      const { lease } = await openLease(this.#ctx, this.#opts.affinity, this.#state, from.coordinator, true);
+      this.#lease = lease;
       this.#dirty = true;
     } catch (err) {
-      this.#lost = new SessionLostError(`session ${oldId} on ${from.address} is lost and could not be reopened: ${(err as Error).message}`, { coordinator: from.address, cause: err });
+      this.#lost = new SessionLostError(`session ${oldId} on ${from.coordinator} is lost (${why}) and could not be reopened: ${(err as Error).message}`, {
+        coordinator: from.coordinator,
+        cause: err,
+      });
       throw this.#lost;
     }
-    this.#ctx.emit('sessionReopened', { time: new Date(), coordinator: this.#pool.address, from: from.address, sessionId: this.sessionId });
-    debug('session %s reopened as %s on %s', oldId, this.sessionId, this.#pool.address);
+    this.#ctx.emit('sessionReopened', { time: new Date(), coordinator: this.coordinator, from: from.coordinator, sessionId: this.sessionId });
+    debug('session %s reopened as %s on %s', oldId, this.sessionId, this.coordinator);
   }
 
-  /**
-   * For a session that ends with its connection (Beeswax): a new connection to the
-   * same coordinator is a new server session, brought back to the tracked state by
-   * replaying USE and SET. Throws when the coordinator cannot be reached.
-   */
-  async #reconnect(pool: CoordinatorPool): Promise<void> {
-    const oldId = this.sessionId;
-    const unit = await pool.acquire();
-    const replay = this.#state.replayStatements(this.#ctx.defaultDatabase);
-    try {
-      for (const sql of replay) await unit.session!.execute(sql);
-    } catch (err) {
-      await pool.release(unit, true);
-      throw err;
-    }
-    await pool.release(this.#unit, true);
-    this.#unit = unit;
-    this.#dirty = replay.length > 0;
-    this.#ctx.emit('sessionReopened', { time: new Date(), coordinator: pool.address, from: pool.address, sessionId: this.sessionId });
-    debug('session %s reconnected as %s on %s, state replayed', oldId, this.sessionId, pool.address);
-  }
-}
-
-/**
- * Leases a pooled HS2 session on a selected coordinator and brings it to `state`
- * (USE and SET statements). Connect failures move on to another coordinator.
- */
-async function lease(
-  ctx: SessionContext,
-  affinity: string | undefined,
-  state: SessionState,
-  exclude: Set<string>,
-  forceReplay = false,
-): Promise<{ pool: CoordinatorPool; unit: PooledUnit; dirty: boolean }> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt <= ctx.retries; attempt++) {
-    const pool = ctx.cluster.select(affinity, exclude);
-    exclude.add(pool.address);
-    let unit: PooledUnit;
-    try {
-      unit = await pool.acquire();
-    } catch (err) {
-      lastError = err;
-      if (err instanceof ImpalaError && (err.family === 'connect' || err.family === 'connection' || err.code === ErrorCode.RPC_TIMEOUT || err.code === ErrorCode.SERVER_SHUTTING_DOWN)) continue;
-      throw err;
-    }
-    const replay = state.replayStatements(ctx.defaultDatabase);
-    try {
-      for (const sql of replay) await unit.session!.execute(sql);
-    } catch (err) {
-      await pool.release(unit, true);
-      throw err;
-    }
-    return { pool, unit, dirty: replay.length > 0 || forceReplay };
-  }
-  throw lastError;
 }

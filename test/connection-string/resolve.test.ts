@@ -180,7 +180,7 @@ describe('resolveOptions', () => {
       [{ tlsCa: '/etc/ca.pem' }, /tlsCa is set but tls is off/, 'tlsCa'],
       [{ tlsServername: 'lb.example.com' }, /tlsServername is set but tls is off/, 'tlsServername'],
       [{ minIdlePerCoordinator: 20 }, /minIdlePerCoordinator \(20\) is above maxConnectionsPerCoordinator \(10\)/, 'minIdlePerCoordinator'],
-      [{ healthCheckIntervalMs: '1m' }, /healthCheckIntervalMs \(60000 ms\) is above healthCheckMaxIntervalMs \(30000 ms\)/, 'healthCheckIntervalMs'],
+      [{ healthCheckIntervalMs: '1m' }, /healthCheckIntervalMs \(60000 ms\) is above healthCheckMaxIntervalMs \(10000 ms\)/, 'healthCheckIntervalMs'],
       [{ retryBaseDelayMs: '2s' }, /retryBaseDelayMs \(2000 ms\) is above retryMaxDelayMs \(1000 ms\)/, 'retryBaseDelayMs'],
       [{ applicationName: 'a', queryOptions: { CLIENT_IDENTIFIER: 'b' } }, /applicationName 'a' and query option CLIENT_IDENTIFIER 'b' disagree/, 'applicationName'],
     ];

@@ -29,8 +29,8 @@ describe('CoordinatorHealth', () => {
     assert.equal(h.probeAttempt, 1);
     assert.equal(h.onProbe(true, 20), undefined);
     assert.equal(h.onProbe(true, 30)?.to, 'up');
-    assert.equal(h.weight(30), 0.1);
-    assert.ok(Math.abs(h.weight(530) - 0.5) < 1e-9);
+    assert.equal(h.weight(30), 0.25, 'starts with real traffic: a quarter');
+    assert.ok(Math.abs(h.weight(530) - 0.625) < 1e-9, 'then a linear ramp');
     assert.equal(h.weight(1030), 1);
     assert.equal(h.lastError, undefined);
   });

@@ -68,15 +68,17 @@ describeVariants('pool: what is never lost or repeated (simulator)', function (v
     const impala = fx.client({ healthCheckIntervalMs: 100, rise: 1 });
     await impala.query('SELECT 1');
     for (const c of fx.cluster.coordinators) await c.kill();
-    const t = Date.now();
     const err = await rejection(impala.query('SELECT 1'));
-    const elapsed = Date.now() - t;
-    assert.ok(elapsed < 3000, `took ${elapsed} ms`);
     assert.ok(err instanceof NoCoordinatorError, `${err.code}: ${err.message}`);
-    const last = err;
     for (const a of fx.addresses()) assert.ok(err.message.includes(a), `message names ${a}: ${err.message}`);
-    assert.equal(last!.errors.size, 3);
-    for (const e of last!.errors.values()) assert.ok(e instanceof ImpalaError, 'each coordinator has its last error');
+    assert.deepEqual([...err.errors.keys()], fx.addresses(), 'keyed by plain address');
+    assert.deepEqual([...err.states.values()], ['down', 'down', 'down']);
+    // Prompt: every coordinator failed on a refused connect (or the reset of its
+    // pooled socket), none on a timeout that would have had to elapse first.
+    for (const e of err.errors.values()) {
+      assert.ok(e instanceof ImpalaError, 'each coordinator has its last error');
+      assert.ok(e.code === ErrorCode.CONNECT_REFUSED || e.code === ErrorCode.CONNECTION_LOST, `${e.code}: ${e.message}`);
+    }
     await fx.cluster.coordinators[1]!.restart();
     await waitFor(async () => {
       try {

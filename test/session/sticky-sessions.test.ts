@@ -221,6 +221,41 @@ describeVariants('sticky sessions and DDL consistency (simulator)', function (v)
     });
   });
 
+  describe('a session whose coordinator shuts down gracefully', () => {
+    it('with reopenOnFailover: moves to another coordinator with its state, and the statement runs there', async () => {
+      await fx.start();
+      await fx.cluster.seed('CREATE SCHEMA app2; CREATE TABLE app2.t AS SELECT 5 AS v');
+      const impala = fx.client({ reopenOnFailover: true });
+      const reopened: SessionReopenedEvent[] = [];
+      impala.on('sessionReopened', (e) => reopened.push(e));
+      const s = await impala.session();
+      await s.execute('USE app2');
+      await s.execute('SET MEM_LIMIT=2g');
+      const first = s.coordinator;
+      await fx.byAddress(first).shutdown({ graceMs: 0, deadlineMs: 20_000 });
+      const r = await s.query<{ v: number }>('SELECT v FROM t');
+      assert.deepEqual(r.rows, [{ v: 5 }]);
+      assert.notEqual(s.coordinator, first);
+      assert.equal(r.coordinator, s.coordinator);
+      assert.equal(r.attempts, 2);
+      assert.deepEqual(reopened.map((e) => e.from), [first]);
+      const set = await s.query<{ option: string; value: string }>('SET');
+      assert.equal(set.rows.find((x) => x.option === 'MEM_LIMIT')?.value, '2g');
+      await s.close();
+    });
+
+    it('without it: IMPALA_ERR_SESSION_LOST that says why', async () => {
+      await fx.start();
+      const impala = fx.client();
+      const s = await impala.session();
+      await fx.byAddress(s.coordinator).shutdown({ graceMs: 0, deadlineMs: 20_000 });
+      const err = await s.query('SELECT 1').then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof SessionLostError, String(err));
+      assert.match(err.message, /shut down/);
+      await s.close();
+    });
+  });
+
   it('sessions and their operations are closed on the server after close()', async () => {
     await fx.start();
     const impala = fx.client();
