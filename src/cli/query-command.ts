@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { createClient, type ImpalaClient } from '../client';
-import type { ExecuteResult } from '../client/call-options';
+import type { ExecuteResult } from '../protocol/call-options';
 import type { ColumnInfo } from '../protocol/hs2/result-metadata';
 import { statementKind } from '../retry/statement-kind';
 import type { Session } from '../session/session';

@@ -14,7 +14,7 @@ import type { AttemptDeps, AttemptSettings } from '../retry/attempt-loop';
 import { settlesWithin, type Clock } from '../retry/clock';
 import { RetryBudget } from '../retry/retry-budget';
 import { describeStatement, statementKind, type StatementKind } from '../retry/statement-kind';
-import type { CallOptions, ExecuteResult, QueryResult } from './call-options';
+import type { CallOptions, ExecuteResult, QueryResult } from '../protocol/call-options';
 import { RequestExecutor, type RequestSpec } from './request-executor';
 import { ResultStream } from './result-stream';
 import { transportSecurity } from './transport-security';

@@ -1,4 +1,4 @@
-import type { HealthState } from '../health/coordinator-health';
+import type { HealthState } from './health-state';
 
 /** Fields every event carries. */
 export interface EventBase {

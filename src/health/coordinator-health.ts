@@ -1,13 +1,7 @@
 import type { HealthSignal } from '../retry/retry-policy';
+import type { HealthState } from '../events/health-state';
 
-/**
- * Health states of a coordinator:
- * - `up`: takes new work;
- * - `suspect`: had timeouts (fewer than `fall`); still takes work;
- * - `down`: takes no new work; probed with backoff until `rise` probes in a row succeed;
- * - `draining`: in graceful shutdown; what runs there finishes, nothing new is sent.
- */
-export type HealthState = 'up' | 'suspect' | 'down' | 'draining';
+export type { HealthState } from '../events/health-state';
 
 /** Thresholds of {@link CoordinatorHealth}. */
 export interface HealthThresholds {

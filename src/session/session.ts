@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import { ArgumentError, ClosedError, SessionLostError } from '../errors';
-import type { CallOptions, ExecuteResult, QueryResult } from '../client/call-options';
+import type { CallOptions, ExecuteResult, QueryResult } from '../protocol/call-options';
 import type { EventSink } from '../events/event-sink';
 import { baseAttributes, operationName, queryChannel, setServer, traced } from '../events/tracing';
 import type { Cluster } from '../pool/cluster';

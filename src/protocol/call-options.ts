@@ -1,5 +1,9 @@
-import type { ValueOptions } from '../protocol/hs2/value-options';
-import type { ColumnInfo } from '../protocol/hs2/result-metadata';
+import type { ValueOptions } from './hs2/value-options';
+import type { ColumnInfo } from './hs2/result-metadata';
+
+// What a caller passes to and gets from `ImpalaClient` and pinned `Session` calls. It
+// lives below both (client/ uses session/), not in client/, so session/ needs nothing
+// from client/.
 
 /** Options of one `query`, `stream` or `execute` call. */
 export interface CallOptions extends ValueOptions {
