@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
-import { ConnectError, ConnectionLostError, ErrorCode, HttpStatusError, ImpalaError, ProtocolError } from '../errors';
+import { ConnectError, ConnectionLostError, ErrorCode, hasCode, HttpStatusError, ImpalaError, ProtocolError } from '../errors';
+import { observeLatency } from './call-timing';
 import type { Channel } from './channel';
 import type { CookieJar } from './cookie-jar';
 import type { HttpAuthContext } from './http-auth';
@@ -26,7 +27,9 @@ export interface HttpCall {
   readonly queuedAt: number;
   readonly idempotent: boolean;
   readonly trace: { sessionId?: string | undefined; queryId?: string | undefined } | undefined;
+  /** Ms from when the call is in flight (the head of the wire) to its overrun hook; undefined = none. */
   readonly overrunMs: number | undefined;
+  /** The overrun hook, already bound to the method and channel, exceptions contained. */
   readonly onOverrun: (() => void) | undefined;
   /**
    * Why the call was ended from outside (its timeout, the channel closing); made on
@@ -120,7 +123,9 @@ export async function performCall(host: HttpCallHost, call: HttpCall): Promise<T
     if (startedAt === 0) startedAt = performance.now();
     let response: HttpResponse;
     try {
-      response = await wire.exchange([head, call.payload], () => onWritten(host, call));
+      response = await wire.exchange([head, call.payload], () => {
+        call.written = true;
+      });
     } catch (err) {
       throwIfAborted(call);
       if (!(err instanceof WireFailure)) throw err;
@@ -141,8 +146,15 @@ export async function performCall(host: HttpCallHost, call: HttpCall): Promise<T
     const status = response.status;
     if (status === 200) {
       if (host.http.authenticator?.accepted) await accepted(host, ctx, response);
-      const result = decode(host, call, response.body);
-      host.policy?.observe?.(call.method, performance.now() - startedAt);
+      let result: ThriftReadable;
+      try {
+        result = decode(host, call, response.body);
+      } catch (err) {
+        // A TApplicationException is an answer too (as on the binary wire).
+        if (hasCode(err, ErrorCode.THRIFT_APPLICATION)) observeLatency(host.policy, call.method, performance.now() - startedAt);
+        throw err;
+      }
+      observeLatency(host.policy, call.method, performance.now() - startedAt);
       return result;
     }
     if (status === 401) {
@@ -190,19 +202,6 @@ export function abortCall(call: HttpCall, reason: Error): void {
   call.abortController?.abort(reason);
 }
 
-function onWritten(host: HttpCallHost, call: HttpCall): void {
-  call.written = true;
-  if (call.overrunMs === undefined || call.onOverrun === undefined || call.overrunTimer !== undefined || call.done) return;
-  const hook = call.onOverrun;
-  call.overrunTimer = setTimeout(() => {
-    if (call.done) return;
-    try {
-      hook();
-    } catch (err) {
-      debug('%s: the overrun hook of %s threw: %s', host.address, call.method, (err as Error).message);
-    }
-  }, call.overrunMs);
-}
 
 async function authorize(host: HttpCallHost, ctx: HttpAuthContext): Promise<string | undefined> {
   const auth = host.http.authenticator;

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
 import { ArgumentError, ConnectionClosedError, ConnectionLostError, RpcTimeoutError } from '../errors';
+import { checkCallPolicy, resolveCallTiming, type CallTiming } from './call-timing';
 import type { Channel } from './channel';
 import { CONNECTION_DEFAULTS, formatAddress } from './connection';
 import { AuthCookieStore, CookieJar } from './cookie-jar';
@@ -124,9 +125,12 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
     if (this.#closed) {
       return Promise.reject(new ConnectionClosedError(`cannot call ${method}: the HTTP channel to ${this.address} is closed`, false, { coordinator: this.address, method }));
     }
-    const timeoutMs = opts.timeoutMs ?? this.#policy?.timeoutMs?.(method) ?? this.#rpcTimeoutMs;
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-      return Promise.reject(new ArgumentError(`timeoutMs for ${method} must be a positive number of milliseconds, got ${String(timeoutMs)}`));
+    // The same rules as the binary wire: the call's own values, else the policy's, else rpcTimeoutMs.
+    let timing: CallTiming;
+    try {
+      timing = resolveCallTiming(method, opts, this.#policy, this.#rpcTimeoutMs, this);
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
     const seqid = (this.#seqid = (this.#seqid + 1) | 0);
     let payload: Buffer;
@@ -135,9 +139,6 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
     } catch (err) {
       return Promise.reject(new ArgumentError(`cannot encode ${method} request: ${(err as Error).message}`, err));
     }
-    const overrunMs = opts.overrunMs ?? this.#policy?.overrunMs?.(method);
-    const policy = this.#policy;
-    const onOverrun = opts.onOverrun ?? (policy?.onOverrun ? () => policy.onOverrun!(method, this) : undefined);
     return new Promise<T>((resolve, reject) => {
       const call: HttpCall = {
         method,
@@ -146,12 +147,12 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
         Resp: Resp as unknown as ThriftResponseClass<ThriftReadable>,
         resolve: resolve as unknown as (value: ThriftReadable) => void,
         reject,
-        timeoutMs,
+        timeoutMs: timing.timeoutMs,
         queuedAt: performance.now(),
         idempotent: opts.idempotent ?? IDEMPOTENT_METHODS.has(method),
         trace: opts.trace,
-        overrunMs: overrunMs !== undefined && overrunMs > 0 ? overrunMs : undefined,
-        onOverrun,
+        overrunMs: timing.overrunMs,
+        onOverrun: timing.onOverrun,
         abortReason: undefined,
         abortController: undefined,
         timer: undefined,
@@ -159,7 +160,7 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
         written: false,
         done: false,
       };
-      call.timer = setTimeout(() => this.#onCallTimeout(call), timeoutMs);
+      call.timer = setTimeout(() => this.#onCallTimeout(call), timing.timeoutMs);
       this.#queue.push(call);
       this.#pump();
     });
@@ -216,6 +217,16 @@ export class HttpConnection extends EventEmitter<{ close: [err: Error | undefine
   }
 
   async #run(call: HttpCall): Promise<void> {
+    // One call at a time: the call in flight is at the head of the wire, so its overrun
+    // clock starts now (a reconnect or an authenticator that hangs counts, as a server
+    // that does not answer does).
+    const hook = call.onOverrun;
+    if (call.overrunMs !== undefined && hook !== undefined && !call.done) {
+      call.overrunTimer = setTimeout(() => {
+        call.overrunTimer = undefined;
+        if (!call.done) hook();
+      }, call.overrunMs);
+    }
     try {
       const result = await performCall(this.#host, call);
       if (!call.done) {
@@ -339,5 +350,6 @@ function validate(options: ConnectionOptions): void {
     const v = options[key];
     if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new ArgumentError(`${key} must be a positive finite number, got ${String(v)}`);
   }
+  checkCallPolicy(options.callPolicy);
 }
 

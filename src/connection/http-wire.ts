@@ -65,6 +65,8 @@ export class HttpWire {
       this.#error ??= err;
     });
     socket.on('close', () => this.#onClose());
+    // An idle connection never keeps the process alive; one with an exchange out does.
+    socket.unref();
   }
 
   /** Idle and able to carry another request. */
@@ -88,6 +90,7 @@ export class HttpWire {
     return new Promise<HttpResponse>((resolve, reject) => {
       const pending: Pending = { resolve, reject, written: false, onWritten };
       this.#pending = pending;
+      this.socket.ref();
       this.#touch();
       const last = request.length - 1;
       this.socket.cork();
@@ -107,6 +110,8 @@ export class HttpWire {
   /** Ends the connection gracefully (forced after `forceMs`); resolves once closed. */
   async close(forceMs = 1000): Promise<void> {
     if (!this.#closed) {
+      // Someone awaits the close: keep the process alive until it is done.
+      this.socket.ref();
       this.socket.end();
       const force = setTimeout(() => this.socket.destroy(), forceMs);
       force.unref();
@@ -147,6 +152,7 @@ export class HttpWire {
 
   #complete(p: Pending, response: HttpResponse): void {
     this.#pending = undefined;
+    this.socket.unref();
     this.completed++;
     if (response.close) {
       this.#keepAlive = false;
@@ -184,6 +190,7 @@ export class HttpWire {
   #fail(p: Pending, message: string, unreadable: boolean, cause: unknown): void {
     if (this.#pending !== p) return;
     this.#pending = undefined;
+    this.socket.unref();
     this.#keepAlive = false;
     const received = this.#parser.received;
     p.reject(new WireFailure(message, p.written || received > 0, received, unreadable, cause));

@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
+import { TBinaryProtocol, TBufferedTransport, Thrift } from 'thrift';
 import { AuthCookieStore, HttpConnection, type CallPolicy, type HttpAuthenticator, type HttpTransportOptions } from '../../src/connection';
 import { ConnectionLostError, ErrorCode, HttpStatusError, ImpalaError } from '../../src/errors';
 import * as I from '../../src/thrift/gen-nodejs/ImpalaService_types';
@@ -17,6 +18,17 @@ const pingReq = (): I.TPingImpalaHS2ServiceReq => new I.TPingImpalaHS2ServiceReq
 const pong = (version = '4.5.0'): I.TPingImpalaHS2ServiceResp => new I.TPingImpalaHS2ServiceResp({ status: ok(), version });
 const execReq = (): T.TExecuteStatementReq => new T.TExecuteStatementReq({ sessionHandle: handle(), statement: 'INSERT INTO t VALUES (1)' });
 const PASSWORD = 's3cret-Pa55';
+
+/** A Thrift EXCEPTION message (unknown method) for `method`/`seqid`. */
+function applicationException(method: string, seqid: number): Buffer {
+  let out: Buffer | undefined;
+  const p = new TBinaryProtocol(new TBufferedTransport(undefined, (msg?: Buffer) => (out = msg)));
+  p.writeMessageBegin(method, Thrift.MessageType.EXCEPTION, seqid);
+  new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN_METHOD, `Invalid method name: '${method}'`).write(p);
+  p.writeMessageEnd();
+  p.flush();
+  return out!;
+}
 
 async function rejection(p: Promise<unknown>): Promise<ImpalaError> {
   try {
@@ -289,6 +301,24 @@ describe('HttpConnection (HS2 over HTTP)', () => {
     await conn.call('PingImpalaHS2Service', pingReq(), I.TPingImpalaHS2ServiceResp);
     assert.deepEqual(overruns, ['PingImpalaHS2Service@http']);
     assert.deepEqual(observed, ['PingImpalaHS2Service:true']);
+  });
+
+  it('starts the overrun clock when the call is in flight (a hanging authenticator counts) and observes a TApplicationException', async () => {
+    await serve((req, reply) => reply.status(200, ['Content-Type: application/x-thrift'], applicationException(req.call.method, req.call.seqid)));
+    const overruns: string[] = [];
+    const observed: string[] = [];
+    const policy: CallPolicy = { overrunMs: () => 30, onOverrun: (m) => overruns.push(m), observe: (m) => observed.push(m) };
+    let hang = true;
+    const authenticator: HttpAuthenticator = { scheme: 'Test', authorization: () => (hang ? new Promise<string>(() => undefined) : 'Test ok') };
+    const conn = await open({ callPolicy: policy, http: { authenticator } });
+    const err = await rejection(conn.call('GetInfo', pingReq(), I.TPingImpalaHS2ServiceResp, { timeoutMs: 300 }));
+    assert.equal(err.code, ErrorCode.RPC_TIMEOUT);
+    assert.deepEqual(overruns, ['GetInfo'], 'the call never reached the server, yet it overran');
+    assert.deepEqual(observed, [], 'no answer, nothing observed');
+    hang = false;
+    const conn2 = await open({ callPolicy: policy, http: { authenticator } });
+    assert.equal((await rejection(conn2.call('GetInfo', pingReq(), I.TPingImpalaHS2ServiceResp))).code, ErrorCode.THRIFT_APPLICATION);
+    assert.deepEqual(observed, ['GetInfo'], 'an exception reply is an answer');
   });
 
   it('keeps auth cookies per coordinator and load-balancer cookies per channel', async () => {

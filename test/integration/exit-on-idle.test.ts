@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { PoolFixture } from '../helpers/pool-fixtures';
+import { PoolFixture, describeVariants } from '../helpers/pool-fixtures';
 
 const CHILD = path.join(__dirname, '../helpers/forgets-close-child.ts');
 
-/** Runs the child against `coordinators`; resolves with its exit code and output, or rejects if it is still alive after `boundMs`. */
-function runChild(coordinators: string[], mode: string, boundMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the child against `coordinators` over `protocol`; resolves with its exit code and output, or rejects if it is still alive after `boundMs`. */
+function runChild(coordinators: string[], mode: string, protocol: string, boundMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, coordinators.join(','), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, coordinators.join(','), mode, protocol], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -26,14 +26,14 @@ function runChild(coordinators: string[], mode: string, boundMs: number): Promis
   });
 }
 
-describe('a script that forgets close() exits by itself (child process, simulator in this process)', function () {
+describeVariants('a script that forgets close() exits by itself (child process, simulator in this process)', function (v) {
   this.timeout(90_000);
-  const fx = new PoolFixture();
+  const fx = new PoolFixture(v);
   afterEach(() => fx.stop());
 
   it('after pooled queries and an unclosed session, with keepalive on', async () => {
     await fx.start({ coordinators: 2 });
-    const { code, stdout, stderr } = await runChild(fx.cluster.coordinators.map((c) => c.address), 'plain', 40_000);
+    const { code, stdout, stderr } = await runChild(fx.addresses(), 'plain', v.name, 40_000);
     assert.equal(code, 0, stderr);
     const out = JSON.parse(stdout) as { results: unknown[]; states: string[] };
     assert.deepEqual(out.results, [{ i: 0 }, { i: 1 }, { i: 2 }, { seven: 7 }]);
@@ -42,7 +42,7 @@ describe('a script that forgets close() exits by itself (child process, simulato
   it('with minIdle connections and a dead coordinator being probed', async () => {
     await fx.start({ coordinators: 2 });
     await fx.cluster.coordinators[1]!.kill();
-    const { code, stdout, stderr } = await runChild(fx.cluster.coordinators.map((c) => c.address), 'minIdle', 40_000);
+    const { code, stdout, stderr } = await runChild(fx.addresses(), 'minIdle', v.name, 40_000);
     assert.equal(code, 0, stderr);
     const out = JSON.parse(stdout) as { results: unknown[]; states: string[] };
     assert.deepEqual(out.results, [{ i: 0 }, { i: 1 }, { i: 2 }, { seven: 7 }]);
