@@ -3,7 +3,11 @@ import type { LatencyEstimator } from './latency-estimator';
 /**
  * RPCs that must answer fast whatever the query does: session and operation
  * bookkeeping, metadata, pings. Anything slow there says something about the
- * coordinator, not about the query.
+ * coordinator, not about the query. HS2 names (binary and HTTP), then their Beeswax
+ * equivalents: `get_state` ≈ GetOperationStatus, `get_results_metadata` ≈
+ * GetResultSetMetadata, `close`/`CloseInsert` ≈ CloseOperation/CloseImpalaOperation,
+ * `PingImpalaService` ≈ PingImpalaHS2Service, `Cancel` ≈ CancelOperation, `get_log` ≈
+ * GetLog (GetRuntimeProfile and GetExecSummary have one name in both).
  */
 export const FAST_METHODS: ReadonlySet<string> = new Set([
   'OpenSession',
@@ -27,7 +31,23 @@ export const FAST_METHODS: ReadonlySet<string> = new Set([
   'GetCrossReference',
   'GetRuntimeProfile',
   'GetExecSummary',
+  // Beeswax
+  'get_state',
+  'get_results_metadata',
+  'close',
+  'CloseInsert',
+  'PingImpalaService',
+  'Cancel',
+  'get_log',
+  'echo',
+  'get_default_configuration',
 ]);
+
+/**
+ * RPCs the server may hold until rows exist, up to FETCH_ROWS_TIMEOUT_MS: HS2's
+ * FetchResults and Beeswax's `fetch`.
+ */
+export const FETCH_METHODS: ReadonlySet<string> = new Set(['FetchResults', 'fetch']);
 
 /** Largest timer delay Node accepts (about 24.8 days): "no bound" in practice, still a bound. */
 export const UNBOUNDED_MS = 2 ** 31 - 1;
@@ -52,11 +72,15 @@ export interface CallBoundsSettings {
  * - **fast RPCs** ({@link FAST_METHODS}): bounded at three overrun points — one to
  *   overrun, one for the liveness check, one of margin — so a coordinator that answers
  *   pings but not this call still frees the caller in seconds.
- * - **FetchResults**: the server holds it up to FETCH_ROWS_TIMEOUT_MS when no row is
- *   ready, so its bound is that plus a fast-RPC bound of margin (unbounded when the
- *   option is 0; liveness checks still catch a dead coordinator).
- * - **ExecuteStatement** and anything else: the channel's `rpcTimeoutMs` (planning a
- *   statement may legitimately take long).
+ * - **FetchResults** (Beeswax `fetch`): the server holds it up to FETCH_ROWS_TIMEOUT_MS
+ *   when no row is ready, so its bound is that plus a fast-RPC bound of margin
+ *   (unbounded when the option is 0; liveness checks still catch a dead coordinator).
+ *   HS2 sessions read this bound once at OpenSession and, while it is under 20 s, ask
+ *   Impala for half of it as FETCH_ROWS_TIMEOUT_MS (protocol/hs2/session-options.ts),
+ *   so the server always answers a held fetch well inside the bound (the bound only
+ *   grows with observed latency afterwards).
+ * - **ExecuteStatement** (Beeswax `query`) and anything else: the channel's
+ *   `rpcTimeoutMs` (planning a statement may legitimately take long).
  */
 export class CallBounds {
   readonly #s: CallBoundsSettings;
@@ -85,7 +109,7 @@ export class CallBounds {
   /** Bound on a call of `method`, in ms; undefined = the channel's `rpcTimeoutMs`. */
   timeoutMs(method: string): number | undefined {
     if (FAST_METHODS.has(method)) return this.fastTimeoutMs();
-    if (method === 'FetchResults') return this.#s.fetchRowsTimeoutMs > 0 ? this.#s.fetchRowsTimeoutMs + this.fastTimeoutMs() : UNBOUNDED_MS;
+    if (FETCH_METHODS.has(method)) return this.#s.fetchRowsTimeoutMs > 0 ? this.#s.fetchRowsTimeoutMs + this.fastTimeoutMs() : UNBOUNDED_MS;
     return undefined;
   }
 }

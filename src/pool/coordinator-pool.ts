@@ -8,7 +8,7 @@ import type { CallBounds } from '../health/call-bounds';
 import { HealthMonitor } from '../health/health-monitor';
 import type { HealthState, HealthThresholds, HealthTransition } from '../health/coordinator-health';
 import type { ProtocolSessionOptions } from '../protocol/open-session';
-import type { ProtocolSession } from '../protocol/protocol-session';
+import { SESSION_RPC_NAMES, type ProtocolSession } from '../protocol/protocol-session';
 import { withDeadline } from '../retry/clock';
 import { healthSignal } from '../retry/retry-policy';
 import { AbandonedSessions } from './abandoned-sessions';
@@ -96,6 +96,7 @@ export class CoordinatorPool implements LeaseOwner {
     this.view = new PoolView(this);
     this.#guard = new LivenessGuard({
       address: opts.address,
+      protocol: opts.session.protocol ?? 'hs2',
       clock: deps.clock,
       fetchRowsTimeoutMs: opts.fetchRowsTimeoutMs,
       sessions: () => this.#sessions,
@@ -361,7 +362,7 @@ export class CoordinatorPool implements LeaseOwner {
     const open = this.#open('probe');
     const session = await withDeadline(this.#deps.clock, open, bound, () => {
       void open.then((late) => late.close()).catch(() => undefined);
-      return new RpcTimeoutError('OpenSession', bound, { coordinator: this.address, requestWritten: true });
+      return new RpcTimeoutError(SESSION_RPC_NAMES[this.#opts.session.protocol ?? 'hs2'].open, bound, { coordinator: this.address, requestWritten: true });
     });
     if (this.#closed || !this.#sessions.adopt(session)) await session.close().catch(() => undefined);
   }

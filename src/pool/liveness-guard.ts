@@ -2,7 +2,7 @@ import type { CallPolicy, Channel } from '../connection';
 import { ImpalaError, RpcTimeoutError } from '../errors';
 import { CallBounds } from '../health/call-bounds';
 import { LatencyEstimator } from '../health/latency-estimator';
-import type { ProtocolSession } from '../protocol/protocol-session';
+import { SESSION_RPC_NAMES, type ProtocolKind, type ProtocolSession } from '../protocol/protocol-session';
 import { withDeadline, type Clock } from '../retry/clock';
 import { coordinatorCallPolicy } from './call-policy';
 import { LivenessCheck } from './liveness-check';
@@ -17,6 +17,8 @@ const IMPALA_FETCH_ROWS_TIMEOUT_MS = 10_000;
 /** What a {@link LivenessGuard} needs from its coordinator's pool. @internal */
 export interface LivenessGuardDeps {
   address: string;
+  /** The protocol of the coordinator's sessions (names the RPCs in errors). */
+  protocol: ProtocolKind;
   clock: Clock;
   /** Impala's FETCH_ROWS_TIMEOUT_MS for this client; default 10000. */
   fetchRowsTimeoutMs: number | undefined;
@@ -33,9 +35,11 @@ export interface LivenessGuardDeps {
 /**
  * Keeps "is the coordinator alive" apart from "is the query done", for one coordinator:
  * the {@link CallPolicy} every channel to it carries (bounds from observed latency, the
- * overrun hook, the latency feed), the {@link StallWatchdog} that notices overruns on any
- * transport, and the single-flight {@link LivenessCheck} they both start — a ping on an
- * idle pooled session, or a new session when none is idle.
+ * overrun hook every transport fires at the head of the wire, the latency feed), the
+ * {@link StallWatchdog} for what the hook cannot report (connects before a channel
+ * exists, calls still stalled after a check), and the single-flight
+ * {@link LivenessCheck} they both start — a ping on an idle pooled session, or a new
+ * session when none is idle.
  *
  * @internal
  */
@@ -48,6 +52,8 @@ export class LivenessGuard {
   readonly #watchdog: StallWatchdog;
   /** Channels whose call overran since the last check: cut with the rest if it fails. */
   readonly #overrunning = new Set<Channel>();
+  /** Channels whose call overran and still waits, with their last activity then: checked again until a byte comes back. */
+  readonly #stalled = new Map<Channel, number>();
 
   constructor(deps: LivenessGuardDeps) {
     this.#d = deps;
@@ -63,21 +69,22 @@ export class LivenessGuard {
     this.#watchdog = new StallWatchdog({
       clock: deps.clock,
       overrunMs: () => this.bounds.overrunMs(),
-      busyChannels: () => this.#busyChannels(),
+      stalledCall: () => this.#stillStalled(),
       oldestConnectStart: () => deps.sessions().oldestConnectStart(),
       onStall: (reason) => void this.#check.check(reason),
     });
   }
 
-  /** Work went out to the coordinator: make sure the watchdog is looking. */
+  /** A connect may have started: make sure the watchdog is looking. */
   kick(): void {
     this.#watchdog.kick();
   }
 
   /** Destroys the channels whose calls overran (a connect the pool cannot see yet, among others). */
   cutOverrunning(error: Error): void {
-    for (const ch of this.#overrunning) ch.destroy(error);
+    for (const ch of [...this.#overrunning, ...this.#stalled.keys()]) ch.destroy(error);
     this.#overrunning.clear();
+    this.#stalled.clear();
   }
 
   close(): void {
@@ -89,6 +96,8 @@ export class LivenessGuard {
   #onOverrun(method: string, channel: Channel): void {
     if (this.#d.closed()) return;
     this.#overrunning.add(channel);
+    this.#stalled.set(channel, channel.lastActivityAt);
+    this.#watchdog.kick();
     // Answered: the calls that overran may go on. (Skipped as too soon after an answer:
     // keep them, a later check may still find the coordinator dead.)
     void this.#check.check(`${method} on connection #${channel.id} overran`).then((verdict) => {
@@ -109,7 +118,8 @@ export class LivenessGuard {
     const [unit] = sessions.takeIdle((u) => !u.session.connection.closed && u.session.connection.pendingCalls === 0 && !u.session.busy, 1);
     if (unit) {
       try {
-        await withDeadline(clock, unit.session.ping({ timeoutMs }), timeoutMs, () => new RpcTimeoutError('PingImpalaHS2Service', timeoutMs, { coordinator: address, requestWritten: true }));
+        const ping = SESSION_RPC_NAMES[unit.session.protocol].ping;
+        await withDeadline(clock, unit.session.ping({ timeoutMs }), timeoutMs, () => new RpcTimeoutError(ping, timeoutMs, { coordinator: address, requestWritten: true }));
         this.latency.observe(clock.now() - started);
         sessions.release(unit);
       } catch (err) {
@@ -122,7 +132,7 @@ export class LivenessGuard {
     const open = this.#d.openSession();
     const session = await withDeadline(clock, open, timeoutMs, () => {
       void open.then((late) => this.#keep(late)).catch(() => undefined);
-      return new RpcTimeoutError('OpenSession', timeoutMs, { coordinator: address, requestWritten: true });
+      return new RpcTimeoutError(SESSION_RPC_NAMES[this.#d.protocol].open, timeoutMs, { coordinator: address, requestWritten: true });
     });
     this.latency.observe(clock.now() - started);
     await this.#keep(session);
@@ -133,7 +143,14 @@ export class LivenessGuard {
     if (this.#d.closed() || !this.#d.sessions().adopt(session)) await session.close().catch(() => undefined);
   }
 
-  *#busyChannels(): Generator<Channel> {
-    for (const u of this.#d.sessions().busyUnits()) yield u.session.connection;
+  /** A call that overran and still gets nothing back (answered, closed or active ones are forgotten). */
+  #stillStalled(): string | undefined {
+    const now = this.#d.clock.now();
+    let reason: string | undefined;
+    for (const [ch, activityAt] of this.#stalled) {
+      if (ch.closed || ch.pendingCalls === 0 || ch.lastActivityAt !== activityAt) this.#stalled.delete(ch);
+      else reason ??= `a call on connection #${ch.id} still has no reply after ${Math.round(now - ch.lastActivityAt)} ms`;
+    }
+    return reason;
   }
 }

@@ -204,11 +204,6 @@ export class SessionPool {
     return true;
   }
 
-  /** Units lent or being checked right now. */
-  *busyUnits(): Generator<PooledUnit> {
-    for (const u of this.#units) if (u.busy) yield u;
-  }
-
   /** When the oldest open in progress started; undefined when none is. */
   oldestConnectStart(): number | undefined {
     let oldest: number | undefined;

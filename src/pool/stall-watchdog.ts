@@ -1,13 +1,15 @@
-import type { Channel } from '../connection';
 import type { Clock, TimerHandle } from '../retry/clock';
 
 /** What a {@link StallWatchdog} watches. @internal */
 export interface WatchdogDeps {
   clock: Clock;
-  /** When a call without a reply counts as overrunning, in ms. */
+  /** When a call or connect without an answer counts as overrunning, in ms. */
   overrunMs(): number;
-  /** Channels of units lent or being checked right now. */
-  busyChannels(): Iterable<Channel>;
+  /**
+   * A call whose overrun hook has fired and that is still waiting, with no byte back
+   * since: the reason to ask again, or undefined when there is none.
+   */
+  stalledCall(): string | undefined;
   /** Start of the oldest connect in progress, if any. */
   oldestConnectStart(): number | undefined;
   /** Something overran: check the coordinator. */
@@ -15,12 +17,17 @@ export interface WatchdogDeps {
 }
 
 /**
- * Notices a call that has waited past its overrun point for a reply, or a connect that
- * has not completed by then, on any transport: it reads only the channel's public
- * `pendingCalls` and `lastActivityAt`. (A transport that implements the CallPolicy
- * overrun hook reports the same thing sooner and per call; both lead to the same
- * single-flight liveness check.) It runs only while the coordinator has work out, on
- * an unref'd timer set for the next moment something could overrun.
+ * Watches what the channels' CallPolicy hooks cannot report. The first overrun of a
+ * call comes from the channel itself (`onOverrun`, at the head of the wire, on every
+ * transport); two things need a timer of the pool's own:
+ * - **connects in progress**: TCP connect, TLS and SASL handshakes happen before a
+ *   channel exists, so no call and no hook: a server that accepts connections but
+ *   never answers a handshake (a stopped process) is seen only here;
+ * - **calls still stalled after a check**: the hook fires once per call, so when the
+ *   coordinator answered the check and then hangs during that same call (a
+ *   FetchResults held with FETCH_ROWS_TIMEOUT_MS=0, a long ExecuteStatement), only
+ *   asking again finds it; the liveness check spaces these checks (1, 2, 4 s).
+ * It runs only while one of those exists, on an unref'd timer.
  *
  * @internal
  */
@@ -33,7 +40,7 @@ export class StallWatchdog {
     this.#d = deps;
   }
 
-  /** Work started: make sure the watchdog is looking. */
+  /** A connect started or a call overran: make sure the watchdog is looking. */
   kick(): void {
     if (this.#stopped || this.#timer) return;
     this.#arm(this.#d.overrunMs());
@@ -55,25 +62,18 @@ export class StallWatchdog {
     if (this.#stopped) return;
     const now = this.#d.clock.now();
     const overrun = this.#d.overrunMs();
-    let busy = false;
+    let stalled = this.#d.stalledCall();
+    let busy = stalled !== undefined;
     let next = Infinity;
-    let stalled: string | undefined;
-    for (const ch of this.#d.busyChannels()) {
-      busy = true;
-      if (ch.closed || ch.pendingCalls === 0) continue;
-      const due = ch.lastActivityAt + overrun;
-      if (due <= now) stalled ??= `a call on connection #${ch.id} has had no reply for ${Math.round(now - ch.lastActivityAt)} ms`;
-      else next = Math.min(next, due);
-    }
     const connecting = this.#d.oldestConnectStart();
     if (connecting !== undefined) {
       busy = true;
       const due = connecting + overrun;
       if (due <= now) stalled ??= `a connect has not completed for ${Math.round(now - connecting)} ms`;
-      else next = Math.min(next, due);
+      else next = due;
     }
     if (stalled) this.#d.onStall(stalled);
-    // Keep looking while work is out: at the next due time, or one overrun from now.
-    if (busy) this.#arm(Number.isFinite(next) ? next - now : overrun);
+    // Keep looking while something is out: at the next due time, or one overrun from now.
+    if (busy) this.#arm(Number.isFinite(next) ? Math.min(next - now, overrun) : overrun);
   }
 }

@@ -8,6 +8,16 @@ import type { PingResult, SessionExecuteResult, SessionQueryResult } from './hs2
 export type ProtocolKind = 'hs2' | 'beeswax';
 
 /**
+ * The RPC names a protocol uses for what the pool asks of every session, for errors
+ * and logs that name the call: the first RPC of opening a session, and the ping.
+ */
+export const SESSION_RPC_NAMES: Readonly<Record<ProtocolKind, { readonly open: string; readonly ping: string }>> = Object.freeze({
+  hs2: Object.freeze({ open: 'OpenSession', ping: 'PingImpalaHS2Service' }),
+  // Beeswax has no session RPC: a connection is a session, checked with PingImpalaService.
+  beeswax: Object.freeze({ open: 'PingImpalaService', ping: 'PingImpalaService' }),
+});
+
+/**
  * One channel plus one server-side session on one coordinator, whatever the protocol:
  * what the pool pools and pinned sessions lease. HS2 (`CoordinatorSession`, binary or
  * HTTP transport) and Beeswax (`BeeswaxSession`) implement it with the same result

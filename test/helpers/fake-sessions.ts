@@ -4,7 +4,7 @@ import type { CallPolicy, Channel } from '../../src/connection';
 import { ConnectError, ConnectionLostError, ErrorCode, serverError } from '../../src/errors';
 import type { ClientEventName, ClientEvents } from '../../src/events';
 import type { EventSink } from '../../src/events/event-sink';
-import type { ProtocolSession } from '../../src/protocol/protocol-session';
+import type { ProtocolKind, ProtocolSession } from '../../src/protocol/protocol-session';
 import type { PingResult, SessionExecuteResult, SessionQueryResult } from '../../src/protocol/hs2/session-results';
 import type { Clock, TimerHandle } from '../../src/retry/clock';
 import type { CoordinatorPoolOptions } from '../../src/pool/coordinator-pool';
@@ -70,6 +70,8 @@ export class FakeCoordinator {
   opens = 0;
   /** Sessions outlive their channel (HS2) or end with it (Beeswax). */
   reattachable = true;
+  /** The protocol its sessions report. */
+  protocol: ProtocolKind = 'hs2';
   /** CloseSession: `'hang'` never answers. */
   closeBehaviour: 'ok' | 'hang' = 'ok';
   /** The CallPolicy the pool installed on the last channel it asked for. */
@@ -109,7 +111,6 @@ export class FakeCoordinator {
 
 /** A fake pooled session on a {@link FakeCoordinator}. */
 export class FakeSession implements ProtocolSession {
-  readonly protocol = 'hs2' as const;
   readonly httpAddr = undefined;
   busy = false;
   closed = false;
@@ -127,6 +128,10 @@ export class FakeSession implements ProtocolSession {
 
   get coordinator(): string {
     return this.server.address;
+  }
+
+  get protocol(): ProtocolKind {
+    return this.server.protocol;
   }
 
   get reattachable(): boolean {
@@ -194,6 +199,10 @@ export class FakeSession implements ProtocolSession {
     const channel = this.#connection;
     channel.pendingCalls++;
     channel.lastActivityAt = this.server.clock.now();
+    // Like a real channel: the CallPolicy's overrun hook fires once for a call that waits past its overrun point.
+    const policy = this.server.policy;
+    const overrunMs = policy?.overrunMs?.('FetchResults');
+    const overrun = overrunMs !== undefined && policy?.onOverrun ? this.server.clock.setTimeout(() => policy.onOverrun!('FetchResults', channel), overrunMs) : undefined;
     let onClose: (() => void) | undefined;
     // Like a real channel: when it is cut, the call waiting on it fails at once.
     const cut = new Promise<never>((_, reject) => {
@@ -205,6 +214,7 @@ export class FakeSession implements ProtocolSession {
       await Promise.race([this.server.handler(sql, this, signal), cut]);
       channel.lastActivityAt = this.server.clock.now();
     } finally {
+      if (overrun) this.server.clock.clearTimeout(overrun);
       channel.pendingCalls--;
       channel.off('close', onClose!);
       cut.catch(() => undefined);

@@ -66,6 +66,29 @@ describe('liveness checks: a stalled call on a dead coordinator is cut, on a liv
     assert.ok(down[0]!.error instanceof RpcTimeoutError);
   });
 
+  it('a call still waiting after a check found the coordinator alive is checked again: a hang later in that call is found', async () => {
+    make();
+    const { done } = await stalledCall(true);
+    await world.clock.tick(1500);
+    assert.equal(pool.state, 'up', 'the first check (at the overrun point) was answered');
+    // The call's overrun hook has fired and will not fire again: only a later check sees this.
+    server.ping = 'hang';
+    server.behaviour = 'hang';
+    await world.clock.tick(8000);
+    assert.equal(pool.state, 'down');
+    assert.ok((await done) instanceof ConnectionLostError);
+  });
+
+  it('names the RPC of the protocol its sessions speak: Beeswax is checked with PingImpalaService', async () => {
+    server.protocol = 'beeswax';
+    make();
+    const { done } = await stalledCall(true);
+    server.ping = 'hang';
+    await world.clock.tick(2000);
+    assert.equal(pool.state, 'down');
+    assert.match(String(((await done) as Error).message), /PingImpalaService got no answer within 1000 ms/);
+  });
+
   it('with no idle session to ping, the check opens one; a coordinator that accepts and never answers fails it', async () => {
     make();
     const { done } = await stalledCall();
@@ -130,6 +153,17 @@ describe('liveness checks: a stalled call on a dead coordinator is cut, on a liv
     const before = policy.overrunMs!('x');
     for (let i = 0; i < 50; i++) policy.observe!('FetchResults', 10_000);
     assert.equal(policy.overrunMs!('x'), before);
+  });
+
+  it('the channel policy knows the Beeswax names: get_state, close, PingImpalaService... are fast, fetch is a held fetch, query is ExecuteStatement', async () => {
+    make({ fetchRowsTimeoutMs: 10_000 });
+    (await pool.acquire()).release();
+    const policy = server.policy!;
+    for (const m of ['get_state', 'get_results_metadata', 'close', 'CloseInsert', 'PingImpalaService', 'Cancel', 'get_log']) assert.equal(policy.timeoutMs!(m), 3000, m);
+    assert.equal(policy.timeoutMs!('fetch'), 13_000);
+    assert.equal(policy.timeoutMs!('query'), undefined);
+    for (let i = 0; i < 50; i++) policy.observe!('get_state', i % 2 ? 400 : 900);
+    assert.ok(policy.overrunMs!('get_state')! > 1000, 'Beeswax status polls feed the latency estimate');
   });
 
   it('FETCH_ROWS_TIMEOUT_MS=0: FetchResults may wait as long as the query runs', async () => {
