@@ -2,11 +2,16 @@ import { createClient, type ClientOptions, type ImpalaClient, type Protocol } fr
 import { startCluster } from '../../src/testing';
 import type { SimCluster, SimClusterOptions, SimCoordinator } from '../../src/testing/types';
 
-/** Options that make failover tests fast while keeping every bound finite. */
+/**
+ * Options that make failover tests fast while keeping every bound finite. A hung
+ * coordinator is found by the liveness check (about two seconds), not by these
+ * bounds, so they can leave room for a loaded machine: `connectTimeoutMs` also covers
+ * OpenSession, and a healthy coordinator that misses it is marked down.
+ */
 export const FAST: ClientOptions = {
-  connectTimeoutMs: 1000,
-  rpcTimeoutMs: 2000,
-  acquireTimeoutMs: 3000,
+  connectTimeoutMs: 3000,
+  rpcTimeoutMs: 5000,
+  acquireTimeoutMs: 5000,
   healthCheckIntervalMs: 100,
   healthCheckMaxIntervalMs: 1000,
   rise: 2,
