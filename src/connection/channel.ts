@@ -21,7 +21,10 @@ export type TransportKind = 'binary' | 'http';
  *   `observeLatency` in call-timing.ts apply these rules);
  * - a call with `CallOptions.pipeline` may be written before the calls ahead of it are
  *   answered (replies still come in order); a transport that cannot pipeline queues it;
- * - when the transport dies every pending call rejects at once and `close` is emitted.
+ * - when the transport dies every pending call rejects at once and `close` is emitted;
+ * - a channel with no call out does not keep the process alive (its socket is unref'd);
+ *   one with a call queued or on the wire, or closing, does. HTTP: "head of the wire"
+ *   is the call in flight (one at a time), reconnect and authentication included.
  */
 export interface Channel {
   /** Process-unique id, for logs and events. */
