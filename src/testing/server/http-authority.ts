@@ -90,7 +90,8 @@ export class HttpAuthority {
     const space = authorization.indexOf(' ');
     const scheme = (space < 0 ? authorization : authorization.slice(0, space)).toLowerCase();
     const value = space < 0 ? '' : authorization.slice(space + 1).trim();
-    if (scheme === 'negotiate' && this.#settings.negotiate !== undefined) return this.#negotiate(this.#settings.negotiate, value);
+    // beeline writes `Negotiate: <token>`; impalad accepts it.
+    if ((scheme === 'negotiate' || scheme === 'negotiate:') && this.#settings.negotiate !== undefined) return this.#negotiate(this.#settings.negotiate, value);
     let user: string | undefined;
     let mech = '';
     if (scheme === 'bearer' && value.includes('.') && this.#settings.tokens !== undefined) {
@@ -124,9 +125,7 @@ export class HttpAuthority {
    * at all (impalad adds none, and tries no other scheme); success → the cookie, and
    * the server's final token with the 200 (mutual authentication).
    */
-  #negotiate(acceptor: NegotiateAcceptor, value: string): AuthOutcome {
-    // beeline writes `Negotiate: <token>`; impalad accepts it.
-    const token = value.replace(/^:\s*/, '');
+  #negotiate(acceptor: NegotiateAcceptor, token: string): AuthOutcome {
     if (token === '') {
       this.counts.unauthorized++;
       return { ok: false, challenges: ['Negotiate'] };
