@@ -218,7 +218,7 @@ export interface SimCoordinator {
   readonly beeswaxPort: number;
   /** `host:beeswaxPort`. */
   readonly beeswaxAddress: string;
-  /** Port of HS2 over HTTP (any path; Basic with `users`, Bearer with `tokens`). */
+  /** Port of HS2 over HTTP (any path; Basic with `users`, Bearer with `tokens`, Negotiate (SPNEGO) with `kerberos`). */
   readonly httpPort: number;
   /** `host:httpPort`. */
   readonly httpAddress: string;
