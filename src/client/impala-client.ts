@@ -74,13 +74,6 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     if (options.protocol !== 'hs2' && options.protocol !== 'hs2-http' && options.protocol !== 'beeswax') {
       throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, `protocol '${String(options.protocol)}' is not supported; use 'hs2' (binary HS2, port 21050), 'hs2-http' (HS2 over HTTP, port 28000) or 'beeswax' (port 21000)`, 'protocol');
     }
-    if (options.protocol === 'hs2-http' && options.auth === 'gssapi') {
-      throw new ConfigError(
-        ErrorCode.CONFIG_UNSUPPORTED,
-        "auth 'gssapi' (Kerberos) over HTTP (SPNEGO) is not supported yet; use protocol 'hs2' (binary, port 21050) with Kerberos, or auth 'nosasl', 'plain', 'ldap' or 'jwt' over 'hs2-http'",
-        'auth',
-      );
-    }
     if (options.protocol === 'beeswax' && options.doAs !== undefined) {
       throw new ConfigError(ErrorCode.CONFIG_UNSUPPORTED, "doAs (impersonation) is not supported over Beeswax; use protocol 'hs2' (impala.doas.user) or 'hs2-http' (?doAs=)", 'doAs');
     }

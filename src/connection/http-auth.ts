@@ -20,6 +20,12 @@ export interface HttpAuthContext {
   readonly cookieWasSent: boolean;
   /** `WWW-Authenticate` values of the 401 that led to this round; empty in round 0. */
   readonly challenges: readonly string[];
+  /**
+   * The same object in every round of one request and a new one for each request: an
+   * authenticator keeps per-request state on it (in a `WeakMap`), e.g. the SPNEGO
+   * context between a 401 and the resend, or until {@link HttpAuthenticator.accepted}.
+   */
+  readonly request: object;
 }
 
 /**
@@ -27,8 +33,8 @@ export interface HttpAuthContext {
  * before every request (round 0) and again after each 401 (round 1, 2...), up to
  * `maxRounds` times per request; the auth cookie the server sets is handled by the
  * channel. Implementations must keep their secrets out of `util.inspect`, errors and
- * logs. Basic (LDAP) and Bearer (JWT) ship with impala-ha; SPNEGO (`Negotiate`)
- * plugs in through the same interface (`http.authenticator`).
+ * logs. Basic (LDAP), Bearer (JWT) and Negotiate (Kerberos SPNEGO) ship with
+ * impala-ha; others plug in through `http.authenticator`.
  */
 export interface HttpAuthenticator {
   /** Scheme name for messages and debug output: `'Basic'`, `'Bearer'`, `'Negotiate'`. */
@@ -38,7 +44,9 @@ export interface HttpAuthenticator {
   /**
    * The header value for this try (e.g. `'Basic dXNlcjpwYXNz'`), `undefined` to send no
    * `Authorization` header, or `null` after a 401 to give up (the call then fails with
-   * IMPALA_ERR_AUTH_FAILED). A rejection fails the call the same way, with it as cause.
+   * IMPALA_ERR_AUTH_FAILED). A rejection fails the call the same way, with it as cause;
+   * an `ImpalaError` rejection (e.g. an AUTH_FAILED naming the principal tried) is
+   * passed on as it is.
    */
   authorization(ctx: HttpAuthContext): string | undefined | null | Promise<string | undefined | null>;
   /**

@@ -100,6 +100,8 @@ export async function performCall(host: HttpCallHost, call: HttpCall): Promise<T
   let challenges: readonly string[] = [];
   let statusRetries = 0;
   let startedAt = 0;
+  // Identifies this request to the authenticator across its rounds (SPNEGO keeps its context on it).
+  const request = {};
   for (;;) {
     throwIfAborted(call);
     const wire = await host.wire(call);
@@ -115,6 +117,7 @@ export async function performCall(host: HttpCallHost, call: HttpCall): Promise<T
       round: authRound,
       cookieWasSent,
       challenges,
+      request,
     };
     const authorization = await authorize(host, ctx);
     throwIfAborted(call);
@@ -210,6 +213,8 @@ async function authorize(host: HttpCallHost, ctx: HttpAuthContext): Promise<stri
   try {
     value = await auth.authorization(ctx);
   } catch (err) {
+    // Our own authenticators fail with a typed error that says what was tried (e.g. the Kerberos principal).
+    if (err instanceof ImpalaError) throw err;
     throw new ConnectError(ErrorCode.AUTH_FAILED, `the ${auth.scheme} authenticator failed for ${host.address} (see cause)`, { coordinator: host.address, cause: err });
   }
   if (value === null) throw authFailed(host, { method: ctx.method } as HttpCall, ctx.challenges);

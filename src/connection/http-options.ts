@@ -1,6 +1,7 @@
 import { ArgumentError } from '../errors';
 import type { AuthCookieStore } from './cookie-jar';
 import { BasicAuthenticator, BearerAuthenticator, type HttpAuthenticator } from './http-auth';
+import { NegotiateAuthenticator } from './http-negotiate';
 import type { AuthOptions } from './types';
 
 /** Settings of the HS2-over-HTTP transport (`ConnectionOptions.http`). Every field is optional. */
@@ -16,7 +17,7 @@ export interface HttpTransportOptions {
    * cookies are managed by the channel. Default none.
    */
   headers?: Readonly<Record<string, string>>;
-  /** Supplies `Authorization` instead of the one `auth` implies (SPNEGO plugs in here). Default: from `auth`. */
+  /** Supplies `Authorization` instead of the one `auth` implies. Default: from `auth` (Basic, Bearer or Negotiate). */
   authenticator?: HttpAuthenticator;
   /**
    * Auth cookies shared per coordinator between channels (a client passes one store to
@@ -70,7 +71,7 @@ export function httpHeaderProblem(name: string, value: unknown): string | undefi
   const lower = name.toLowerCase();
   if (!TOKEN.test(name)) return `${JSON.stringify(name)} is not a valid header name`;
   if (FORBIDDEN.has(lower)) return `'${name}' is set by the channel itself and cannot be overridden`;
-  if (lower === 'authorization') return "'Authorization' comes from auth (Basic with PLAIN/ldap, Bearer with JWT) or http.authenticator";
+  if (lower === 'authorization') return "'Authorization' comes from auth (Basic with PLAIN/ldap, Bearer with JWT, Negotiate with GSSAPI) or http.authenticator";
   if (lower === 'cookie') return "'Cookie' is managed by the channel (auth and load-balancer cookies)";
   if (typeof value !== 'string' || /[\r\n\u0000]/.test(value)) return `the value of '${name}' must be a string without line breaks`;
   return undefined;
@@ -128,7 +129,7 @@ export function resolveHttpOptions(http: HttpTransportOptions | undefined, auth:
   };
 }
 
-/** The authenticator `auth` implies over HTTP: Basic for PLAIN, Bearer for JWT, none for NOSASL. */
+/** The authenticator `auth` implies over HTTP: Basic for PLAIN, Bearer for JWT, Negotiate (SPNEGO) for GSSAPI, none for NOSASL. */
 export function authenticatorFor(auth: AuthOptions | undefined): HttpAuthenticator | undefined {
   if (auth === undefined || auth.mechanism === 'NOSASL') return undefined;
   if (auth.mechanism === 'PLAIN') {
@@ -142,7 +143,11 @@ export function authenticatorFor(auth: AuthOptions | undefined): HttpAuthenticat
     }
     return new BearerAuthenticator(t);
   }
-  throw new ArgumentError(`auth.mechanism must be 'NOSASL', 'PLAIN' or 'JWT' over HTTP, got ${JSON.stringify((auth as { mechanism: unknown }).mechanism)}`);
+  if (auth.mechanism === 'GSSAPI') {
+    const { serviceName, host, realm, canonicalizeHostName } = auth;
+    return new NegotiateAuthenticator({ serviceName, host, realm, canonicalizeHostName });
+  }
+  throw new ArgumentError(`auth.mechanism must be 'NOSASL', 'PLAIN', 'GSSAPI' or 'JWT' over HTTP, got ${JSON.stringify((auth as { mechanism: unknown }).mechanism)}`);
 }
 
 /**

@@ -63,6 +63,19 @@ export async function resolveKerberosTarget(options: KerberosTargetOptions, coor
   };
 }
 
+/**
+ * What to check when a principal does not work, depending on where its host came
+ * from; shared by SASL GSSAPI and SPNEGO messages.
+ *
+ * @internal
+ */
+export function principalHint(target: KerberosTarget): string {
+  if (!target.perCoordinator) return 'The fixed krbHost was used for every coordinator; each one needs that principal in its keytab (use _HOST for per-coordinator principals).';
+  const host = target.serviceAtHost.slice(target.serviceAtHost.indexOf('@') + 1);
+  const ip = net.isIP(host) !== 0 ? ' It is an IP address, and principals carry host names: list coordinators by name or set canonicalizeHostName=forwardAndReverse.' : '';
+  return `Each coordinator's own host name was used.${ip} Behind a load balancer set krbHost to the balancer's name (impala-shell -b); set canonicalizeHostName if principals use canonical host names.`;
+}
+
 function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }

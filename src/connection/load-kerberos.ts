@@ -68,7 +68,7 @@ export function loadKerberos(load: (name: string) => unknown = require): Kerbero
 /**
  * Starts a GSSAPI initiator for a host-based service name (`impala@host`) with mutual
  * authentication. SASL GSSAPI uses mechanism `krb5`; SPNEGO over HTTP (`Negotiate`)
- * will use `spnego` with the same `step()` loop.
+ * uses `spnego` with the same `step()` loop.
  */
 export function initializeGssClient(serviceAtHost: string, mechanism: GssMechanism = 'krb5'): Promise<GssClient> {
   const k = loadKerberos();

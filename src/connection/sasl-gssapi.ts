@@ -1,8 +1,7 @@
-import * as net from 'node:net';
 import type { Socket } from 'node:net';
 import createDebug from 'debug';
 import { ConnectError, ErrorCode, ImpalaError, ProtocolError } from '../errors';
-import { resolveKerberosTarget, type KerberosTarget, type KerberosTargetOptions } from './kerberos-principal';
+import { principalHint, resolveKerberosTarget, type KerberosTarget, type KerberosTargetOptions } from './kerberos-principal';
 import { initializeGssClient, type GssClient } from './load-kerberos';
 import { NegotiationReader } from './negotiation-reader';
 import { tlsAlertError } from './open-socket';
@@ -108,14 +107,6 @@ function authFailed(target: KerberosTarget, coordinator: string, why: string, ca
     coordinator,
     cause,
   });
-}
-
-/** What to check for a principal that does not work, depending on where its host came from. */
-function principalHint(target: KerberosTarget): string {
-  if (!target.perCoordinator) return 'The fixed krbHost was used for every coordinator; each one needs that principal in its keytab (use _HOST for per-coordinator principals).';
-  const host = target.serviceAtHost.slice(target.serviceAtHost.indexOf('@') + 1);
-  const ip = net.isIP(host) !== 0 ? ' It is an IP address, and principals carry host names: list coordinators by name or set canonicalizeHostName=forwardAndReverse.' : '';
-  return `Each coordinator's own host name was used.${ip} Behind a load balancer set krbHost to the balancer's name (impala-shell -b); set canonicalizeHostName if principals use canonical host names.`;
 }
 
 function fromBase64(text: string | null | undefined): Buffer {

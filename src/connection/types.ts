@@ -40,7 +40,7 @@ export type AuthOptions =
   /**
    * SASL GSSAPI (Impala with `--principal`): Kerberos with the ticket in the default
    * credential cache (`kinit`, `KRB5CCNAME`), needs the optional `kerberos` package.
-   * Binary transport only for now: over HTTP (SPNEGO) it is refused with a `ConfigError`.
+   * Over HTTP: SPNEGO (`Authorization: Negotiate`) to the same `impala@host` principal.
    */
   | ({ mechanism: 'GSSAPI' } & KerberosTargetOptions)
   /** HTTP only (Impala with JWT/OAuth): `Authorization: Bearer <token>`; a provider can refresh the token after a 401. */

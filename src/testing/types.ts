@@ -97,9 +97,11 @@ export interface SimClusterOptions {
    * RFC 4752 security-layer exchange (QOP auth), and close the socket without a reply
    * when the ticket is not for a principal they accept. With `users` too, both PLAIN
    * and GSSAPI are accepted. Needs a C compiler and libkrb5-dev once: the acceptor is a
-   * small addon compiled on first use. The HTTP ports answer `401` with
-   * `WWW-Authenticate: Negotiate` to requests without other valid credentials, but do
-   * not accept SPNEGO yet. Default: no Kerberos.
+   * small addon compiled on first use. The HTTP ports accept SPNEGO
+   * (`Authorization: Negotiate`) with the same keytab and principal, as impalad: the
+   * server's final token with the `200` (mutual authentication) and the `impala.auth`
+   * cookie (`a=KERBEROS`); `401` + `WWW-Authenticate: Negotiate` to a request without
+   * credentials, `401` without a challenge to a refused ticket. Default: no Kerberos.
    */
   kerberos?: SimKerberosOptions;
 }
@@ -216,7 +218,7 @@ export interface SimCoordinator {
   readonly beeswaxPort: number;
   /** `host:beeswaxPort`. */
   readonly beeswaxAddress: string;
-  /** Port of HS2 over HTTP (any path; Basic with `users`, Bearer with `tokens`). */
+  /** Port of HS2 over HTTP (any path; Basic with `users`, Bearer with `tokens`, Negotiate (SPNEGO) with `kerberos`). */
   readonly httpPort: number;
   /** `host:httpPort`. */
   readonly httpAddress: string;

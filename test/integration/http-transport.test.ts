@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
-import { ConfigError, createClient, ErrorCode, ImpalaError } from '../../src';
+import { createClient, ErrorCode, ImpalaError } from '../../src';
 import { HttpConnection } from '../../src/connection';
 import { pingImpalaHS2Service } from '../../src/protocol/hs2/hs2-rpc';
 import * as I from '../../src/thrift/gen-nodejs/ImpalaService_types';
@@ -113,13 +113,6 @@ describe('HS2 over HTTP through the pool (simulator)', function () {
     } finally {
       pki.remove();
     }
-  });
-
-  it("Kerberos over HTTP (SPNEGO) is refused at createClient with CONFIG_UNSUPPORTED, before the 'kerberos' package is needed", () => {
-    assert.throws(
-      () => createClient({ url: 'impala+https://h1:28000/default?auth=gssapi' }),
-      (e: unknown) => e instanceof ConfigError && e.code === ErrorCode.CONFIG_UNSUPPORTED && e.option === 'auth' && /over HTTP \(SPNEGO\) is not supported yet/.test(e.message),
-    );
   });
 
   describe('behind HAProxy in mode http (roundrobin per request) with cookie affinity', () => {

@@ -4,6 +4,8 @@ import { Connection } from '../../src/connection';
 import { NegotiationReader, type NegotiationFrame } from '../../src/connection/negotiation-reader';
 import { encodeNegotiationFrame, SaslStatus } from '../../src/connection/sasl-plain';
 import { loadKerberos, type GssClient } from '../../src/connection/load-kerberos';
+import { decodeReply, encodeCall } from '../../src/connection/thrift-codec';
+import type { ThriftReadable, ThriftRequest, ThriftResponseClass } from '../../src/connection/types';
 import { ErrorCode, ImpalaError } from '../../src/errors';
 import * as I from '../../src/thrift/gen-nodejs/ImpalaService_types';
 import * as T from '../../src/thrift/gen-nodejs/TCLIService_types';
@@ -67,6 +69,50 @@ async function establish(raw: RawSasl, gss: GssClient): Promise<{ apReq: Buffer;
   const wrapped = await raw.next();
   assert.equal(wrapped?.status, SaslStatus.OK);
   return { apReq, offer: bytes(await gss.unwrap(b64(wrapped!.payload))) };
+}
+
+/** An HTTP response read by {@link post}. */
+interface RawResponse {
+  status: number;
+  head: string;
+  headers(name: string): string[];
+  body: Buffer;
+}
+
+/** POSTs an OpenSession call on a new connection to the HTTP port with the given extra headers and reads the answer. */
+async function post(port: number, headers: string[]): Promise<RawResponse> {
+  const body = encodeCall('OpenSession', 1, new T.TOpenSessionReq({ client_protocol: T.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V6 }) as unknown as ThriftRequest);
+  const socket = net.connect({ host: '127.0.0.1', port });
+  try {
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    socket.write(Buffer.concat([Buffer.from(['POST /cliservice HTTP/1.1', 'Host: sim', `Content-Length: ${body.length}`, ...headers, '', ''].join('\r\n')), body]));
+    let data = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (data = Buffer.concat([data, chunk])));
+    const complete = (): boolean => {
+      const end = data.indexOf('\r\n\r\n');
+      if (end < 0) return false;
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(data.subarray(0, end).toString('latin1'))?.[1] ?? 0);
+      return data.length >= end + 4 + length;
+    };
+    await waitFor(complete, 10_000, 'the HTTP response');
+    const end = data.indexOf('\r\n\r\n');
+    const head = data.subarray(0, end).toString('latin1');
+    const lines = head.split('\r\n');
+    return {
+      status: Number(lines[0]!.split(' ')[1]),
+      head,
+      headers: (name) => lines.slice(1).filter((l) => l.toLowerCase().startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).trim()),
+      body: data.subarray(end + 4),
+    };
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** A SPNEGO initiator (mutual authentication) for `service@host`. */
+function spnego(service: string): Promise<GssClient> {
+  const k = loadKerberos();
+  return k.initializeClient(service, { mechOID: k.GSS_MECH_OID_SPNEGO, gssFlag: k.GSS_C_MUTUAL_FLAG | k.GSS_C_SEQUENCE_FLAG });
 }
 
 describe('simulator: Kerberos (SASL GSSAPI with a real MIT acceptor, real KDC)', function () {
@@ -189,22 +235,53 @@ describe('simulator: Kerberos (SASL GSSAPI with a real MIT acceptor, real KDC)',
     await Promise.all([viaKerberos.close(), viaPlain.close()]);
   });
 
-  it('the HTTP port of a Kerberos coordinator answers 401 with WWW-Authenticate: Negotiate to a request without credentials (SPNEGO itself is not simulated yet)', async () => {
+  it('the HTTP port of a Kerberos coordinator answers 401 with WWW-Authenticate: Negotiate to a request without credentials', async () => {
     const sim = await start({ kerberos: { keytab: kdc.serviceKeytab } });
     assert.match(sim.urlFor('hs2-http'), /^impala\+http:\/\/127\.0\.0\.1:\d+\/default\?auth=gssapi$/, 'the same auth suffix as the binary URL');
-    const socket = net.connect({ host: '127.0.0.1', port: sim.coordinators[0]!.httpPort });
-    try {
-      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-      socket.write('POST /cliservice HTTP/1.1\r\nHost: sim\r\nContent-Length: 0\r\n\r\n');
-      let head = '';
-      socket.on('data', (chunk: Buffer) => (head += chunk.toString('latin1')));
-      await waitFor(() => head.includes('\r\n\r\n'), 5000, 'the response head');
-      assert.match(head, /^HTTP\/1\.1 401 /);
-      assert.match(head, /\r\nWWW-Authenticate: Negotiate\r\n/);
-      assert.equal(sim.stats()[0]!.http.unauthorized, 1);
-    } finally {
-      socket.destroy();
+    const r = await post(sim.coordinators[0]!.httpPort, []);
+    assert.equal(r.status, 401);
+    assert.deepEqual(r.headers('www-authenticate'), ['Negotiate']);
+    assert.deepEqual(r.headers('connection'), ['close']);
+    assert.equal(sim.stats()[0]!.http.unauthorized, 1);
+  });
+
+  for (const processes of [false, true]) {
+    it(`accepts SPNEGO on the HTTP port: the 200 carries the server's final token (mutual authentication) and an a=KERBEROS cookie that then suffices (${processes ? 'child process' : 'in process'})`, async () => {
+      const sim = await start({ processes, kerberos: { keytab: kdc.serviceKeytab, principal: `impala/localhost@${kdc.realm}` } });
+      const port = sim.coordinators[0]!.httpPort;
+      const gss = await spnego('impala@localhost');
+      const r = await post(port, [`Authorization: Negotiate ${await gss.step('')}`]);
+      assert.equal(r.status, 200, r.head);
+      const proof = /^Negotiate (\S+)$/.exec(r.headers('www-authenticate')[0] ?? '');
+      assert.ok(proof, `no final token: ${r.head}`);
+      await gss.step(proof[1]!);
+      assert.equal(gss.contextComplete, true, 'the server proved it holds the key');
+      const cookie = r.headers('set-cookie')[0] ?? '';
+      assert.match(cookie, new RegExp(`^impala\\.auth=[A-Za-z0-9_-]{43}=&u=${encodeURIComponent(kdc.userPrincipal)}&t=\\d+&r=\\d+&a=KERBEROS;HttpOnly;Max-Age=86400$`));
+      const open = decodeReply(r.body, { method: 'OpenSession', seqid: 1, Resp: T.TOpenSessionResp as unknown as ThriftResponseClass<ThriftReadable> }, 'sim') as unknown as T.TOpenSessionResp;
+      assert.equal(open.status?.statusCode, T.TStatusCode.SUCCESS_STATUS);
+      const again = await post(port, [`Cookie: ${cookie.split(';')[0]}`]);
+      assert.equal(again.status, 200);
+      assert.deepEqual(again.headers('www-authenticate'), [], 'no Negotiate exchange on a cookie');
+      const http = (await sim.refreshStats())[0]!.http;
+      assert.deepEqual([http.negotiateAccepted, http.credentialsAccepted, http.cookieAccepted, http.unauthorized], [1, 1, 1, 0]);
+    });
+  }
+
+  it("SPNEGO refusals: a replayed token, a ticket for another principal and garbage get 401 without any challenge (impalad's NegotiateAuth); beeline's 'Negotiate:' form is accepted", async () => {
+    const sim = await start({ kerberos: { keytab: kdc.serviceKeytab, principal: `impala/localhost@${kdc.realm}` } });
+    const port = sim.coordinators[0]!.httpPort;
+    const token = await (await spnego('impala@localhost')).step('');
+    assert.equal((await post(port, [`Authorization: Negotiate: ${token}`])).status, 200);
+    const refused = [token, await (await spnego('impala@lb.example')).step(''), Buffer.from('not a token').toString('base64')];
+    for (const t of refused) {
+      const r = await post(port, [`Authorization: Negotiate ${t}`]);
+      assert.equal(r.status, 401);
+      assert.deepEqual(r.headers('www-authenticate'), []);
+      assert.deepEqual(r.headers('set-cookie'), []);
     }
+    const http = sim.stats()[0]!.http;
+    assert.deepEqual([http.negotiateAccepted, http.unauthorized], [1, 3]);
   });
 
   it('a keytab that cannot be used fails startCluster with the keytab named', async () => {

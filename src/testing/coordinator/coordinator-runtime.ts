@@ -53,7 +53,7 @@ export interface RuntimePorts {
 
 /** Counts of a coordinator that is down. */
 export function emptyCounts(): RuntimeCounts {
-  return { openSessions: 0, openOperations: 0, connections: 0, http: { requests: 0, cookieAccepted: 0, cookieRejected: 0, credentialsAccepted: 0, unauthorized: 0 } };
+  return { openSessions: 0, openOperations: 0, connections: 0, http: { requests: 0, cookieAccepted: 0, cookieRejected: 0, credentialsAccepted: 0, negotiateAccepted: 0, unauthorized: 0 } };
 }
 
 /**
@@ -115,13 +115,13 @@ export class CoordinatorRuntime {
         onChange();
       },
     });
-    // HS2 over HTTP (HTTPS with tls): authenticated by HTTP headers, never SASL; SPNEGO is not simulated yet.
+    // HS2 over HTTP (HTTPS with tls): authenticated by HTTP headers (Basic, Bearer, SPNEGO with the same keytab), never SASL.
     this.#authority = new HttpAuthority({
       users,
       tokens: tokens === undefined ? undefined : new Map(Object.entries(tokens)),
       cookieMaxAgeS: httpCookieMaxAgeS,
       secureCookies: tls !== undefined,
-      negotiate: kerberos !== undefined,
+      negotiate: acceptor,
     });
     this.#http = new CoordinatorServer({
       host: settings.host,

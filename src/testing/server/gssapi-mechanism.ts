@@ -36,7 +36,31 @@ export class KerberosAcceptor {
   newMechanism(): ServerMechanism {
     return new GssapiMechanism(this.#addon, this.#credential);
   }
+
+  /**
+   * One SPNEGO step of an HS2-over-HTTP request (`Authorization: Negotiate <token>`), as
+   * impalad does it: a fresh acceptor context per request, deleted after the step, so
+   * nothing is kept between requests (impalad closes the connection after every 401).
+   * Kerberos completes in one step; its answer token (the AP-REP) goes back to the
+   * client for mutual authentication.
+   *
+   * @throws Error with GSSAPI's text when the token is refused (a principal not in the
+   * keytab, a replayed or forged ticket).
+   */
+  acceptHttp(token: Buffer): SpnegoStep {
+    const context = this.#addon.newContext();
+    try {
+      const result = this.#addon.accept(context, this.#credential, token);
+      if (!result.complete) return { complete: false, token: result.token };
+      return { complete: true, token: result.token, user: result.client ?? '' };
+    } finally {
+      this.#addon.dispose(context);
+    }
+  }
 }
+
+/** The outcome of {@link KerberosAcceptor.acceptHttp}. @internal */
+export type SpnegoStep = { complete: true; token: Buffer | null; user: string } | { complete: false; token: Buffer | null };
 
 /**
  * Server side of SASL GSSAPI (RFC 4752) with a real MIT acceptor: GSS tokens until

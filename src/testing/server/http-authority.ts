@@ -1,4 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import createDebug from 'debug';
+import type { SpnegoStep } from './gssapi-mechanism';
+
+const debug = createDebug('impala-ha:sim');
+
+/** Accepts one SPNEGO token (the coordinator's Kerberos acceptor). @internal */
+export interface NegotiateAcceptor {
+  acceptHttp(token: Buffer): SpnegoStep;
+}
 
 /** Who may use a simulated coordinator's HTTP port. @internal */
 export interface HttpAuthSettings {
@@ -14,11 +23,10 @@ export interface HttpAuthSettings {
    */
   secureCookies?: boolean;
   /**
-   * Impala with Kerberos (`--principal`): requests need credentials and a 401 offers
-   * `Negotiate`. SPNEGO itself is not simulated yet, so only Basic/Bearer/cookies get in.
-   * Default false.
+   * Impala with Kerberos (`--principal`): `Authorization: Negotiate <token>` (SPNEGO) is
+   * checked with this acceptor and a 401 offers `Negotiate`. Default: no Kerberos.
    */
-  negotiate?: boolean;
+  negotiate?: NegotiateAcceptor | undefined;
 }
 
 /** What the HTTP front end counted, per coordinator incarnation. */
@@ -29,15 +37,17 @@ export interface HttpAuthCounts {
   cookieAccepted: number;
   /** `impala.auth` cookies refused: not signed by this incarnation (another coordinator's, or from before a restart) or expired. */
   cookieRejected: number;
-  /** Requests authenticated by Basic or Bearer credentials (a cookie was then issued). */
+  /** Requests authenticated by Basic, Bearer or Negotiate credentials (a cookie was then issued). */
   credentialsAccepted: number;
+  /** Of those, requests authenticated by a Kerberos ticket (SPNEGO): each one is a ticket the coordinator validated. */
+  negotiateAccepted: number;
   /** Requests answered 401. */
   unauthorized: number;
 }
 
 /** The outcome of checking one request. @internal */
 export type AuthOutcome =
-  | { ok: true; user: string | undefined; setCookie: string | undefined }
+  | { ok: true; user: string | undefined; setCookie: string | undefined; headers?: string[] }
   | { ok: false; challenges: string[] };
 
 const COOKIE = 'impala.auth';
@@ -47,7 +57,7 @@ const MAX_COOKIES = 5;
 /**
  * HTTP authentication as impalad does it, per request, in this order: the
  * `impala.auth` cookie, `Authorization: Bearer` (only a value containing `.`, as a
- * JWT), `Authorization: Basic`. A successful non-cookie check returns
+ * JWT), `Authorization: Basic` or `Negotiate` (SPNEGO, with a Kerberos acceptor). A successful non-cookie check returns
  * `Set-Cookie: impala.auth=<sig>&u=<user>&t=<ms>&r=<rand>&a=<mech>;HttpOnly;Max-Age=<s>[;Secure]`,
  * signed (HMAC-SHA256) with a secret of this incarnation: a restart, or another
  * coordinator, refuses it. Secrets never leave this object.
@@ -55,7 +65,7 @@ const MAX_COOKIES = 5;
  * @internal
  */
 export class HttpAuthority {
-  readonly counts: HttpAuthCounts = { requests: 0, cookieAccepted: 0, cookieRejected: 0, credentialsAccepted: 0, unauthorized: 0 };
+  readonly counts: HttpAuthCounts = { requests: 0, cookieAccepted: 0, cookieRejected: 0, credentialsAccepted: 0, negotiateAccepted: 0, unauthorized: 0 };
   readonly #settings: HttpAuthSettings;
   readonly #secret = randomBytes(32);
 
@@ -65,7 +75,7 @@ export class HttpAuthority {
 
   /** True when requests need credentials. */
   get required(): boolean {
-    return this.#settings.users !== undefined || this.#settings.tokens !== undefined || this.#settings.negotiate === true;
+    return this.#settings.users !== undefined || this.#settings.tokens !== undefined || this.#settings.negotiate !== undefined;
   }
 
   check(headers: ReadonlyMap<string, readonly string[]>): AuthOutcome {
@@ -80,6 +90,8 @@ export class HttpAuthority {
     const space = authorization.indexOf(' ');
     const scheme = (space < 0 ? authorization : authorization.slice(0, space)).toLowerCase();
     const value = space < 0 ? '' : authorization.slice(space + 1).trim();
+    // beeline writes `Negotiate: <token>`; impalad accepts it.
+    if ((scheme === 'negotiate' || scheme === 'negotiate:') && this.#settings.negotiate !== undefined) return this.#negotiate(this.#settings.negotiate, value);
     let user: string | undefined;
     let mech = '';
     if (scheme === 'bearer' && value.includes('.') && this.#settings.tokens !== undefined) {
@@ -98,13 +110,43 @@ export class HttpAuthority {
     if (user === undefined) {
       this.counts.unauthorized++;
       const challenges: string[] = [];
-      if (this.#settings.negotiate === true) challenges.push('Negotiate');
+      if (this.#settings.negotiate !== undefined) challenges.push('Negotiate');
       if (this.#settings.users !== undefined) challenges.push('Basic');
       if (this.#settings.tokens !== undefined) challenges.push('Bearer error="invalid_token"');
       return { ok: false, challenges };
     }
     this.counts.credentialsAccepted++;
     return { ok: true, user, setCookie: this.#issue(user, mech) };
+  }
+
+  /**
+   * SPNEGO as impalad's NegotiateAuth: no token → 401 offering `Negotiate`; a step that
+   * needs more → 401 with `Negotiate <token>`; a refused token → 401 with no challenge
+   * at all (impalad adds none, and tries no other scheme); success → the cookie, and
+   * the server's final token with the 200 (mutual authentication).
+   */
+  #negotiate(acceptor: NegotiateAcceptor, token: string): AuthOutcome {
+    if (token === '') {
+      this.counts.unauthorized++;
+      return { ok: false, challenges: ['Negotiate'] };
+    }
+    let step: SpnegoStep;
+    try {
+      step = acceptor.acceptHttp(Buffer.from(token, 'base64'));
+    } catch (err) {
+      // GSSAPI's text names principals, never keys or tickets.
+      debug('SPNEGO refused: %s', (err as Error).message);
+      this.counts.unauthorized++;
+      return { ok: false, challenges: [] };
+    }
+    const reply = step.token === null ? [] : [`Negotiate ${step.token.toString('base64')}`];
+    if (!step.complete) {
+      this.counts.unauthorized++;
+      return { ok: false, challenges: reply };
+    }
+    this.counts.credentialsAccepted++;
+    this.counts.negotiateAccepted++;
+    return { ok: true, user: step.user, setCookie: this.#issue(step.user, 'KERBEROS'), headers: reply.map((r) => `WWW-Authenticate: ${r}`) };
   }
 
   #issue(user: string, mech: string): string | undefined {

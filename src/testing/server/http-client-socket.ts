@@ -187,7 +187,7 @@ export class HttpClientSocket implements ServedSocket {
       this.socket.destroy();
       return;
     }
-    const extra = auth.setCookie === undefined ? [] : [`Set-Cookie: ${auth.setCookie}`];
+    const extra = [...(auth.headers ?? []), ...(auth.setCookie === undefined ? [] : [`Set-Cookie: ${auth.setCookie}`])];
     if (this.#host.shouldDropReply(method)) {
       const out = Buffer.concat([responseHead(200, [...extra, 'Content-Type: application/x-thrift'], reply.length, true), reply]);
       this.#write(out.subarray(0, Math.max(1, Math.floor(out.length / 2))), () => this.reset());

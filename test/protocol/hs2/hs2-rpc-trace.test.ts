@@ -4,9 +4,10 @@ import * as rpc from '../../../src/protocol/hs2/hs2-rpc';
 import * as T from '../../../src/thrift/gen-nodejs/TCLIService_types';
 
 /** A channel that records the options of each call and answers with an OK status. */
-function recorder(): { channel: rpc.RpcChannel; seen: CallOptions[] } {
+function recorder(transport: 'http' | 'binary' = 'http'): { channel: rpc.RpcChannel; seen: CallOptions[] } {
   const seen: CallOptions[] = [];
-  const channel: rpc.RpcChannel = {
+  const channel: rpc.RpcChannel & { transport: string } = {
+    transport,
     address: 'h:28000',
     call: async (_method, _req, Resp, opts) => {
       seen.push(opts ?? {});
@@ -31,5 +32,11 @@ describe('hs2-rpc: tracing ids for the HTTP headers', () => {
     assert.deepEqual(seen[0], { timeoutMs: 500, trace: { sessionId: '0807060504030201:100f0e0d0c0b0a09' } });
     assert.deepEqual(seen[1], { trace: { queryId: '0807060504030201:100f0e0d0c0b0a09' } });
     assert.deepEqual(seen[2], { trace: { queryId: 'aaaaaaaaaaaaaaaa:bbbbbbbbbbbbbbbb' } }, 'the context query id wins');
+  });
+
+  it('formats no ids for the binary wire, which has no headers', async () => {
+    const { channel, seen } = recorder('binary');
+    await rpc.executeStatement(channel, new T.TExecuteStatementReq({ sessionHandle: session, statement: 'SELECT 1' }), { timeoutMs: 500 });
+    assert.deepEqual(seen[0], { timeoutMs: 500 });
   });
 });
