@@ -15,6 +15,8 @@ export interface RemoteClusterOptions {
   coordinators?: number;
   /** Coordinators as child processes of the host. Default false. */
   processes?: boolean;
+  /** Extra Node flags for the host process (e.g. `--cpu-prof` to profile the simulator). Default none. */
+  nodeFlags?: readonly string[];
 }
 
 interface Pending {
@@ -54,7 +56,7 @@ export class RemoteCluster {
   static async start(options: RemoteClusterOptions = {}): Promise<RemoteCluster> {
     const typescript = __filename.endsWith('.ts');
     const child = fork(join(__dirname, typescript ? 'sim-host.ts' : 'sim-host.js'), [], {
-      execArgv: typescript ? ['--require', 'tsx/cjs'] : [],
+      execArgv: [...(typescript ? ['--require', 'tsx/cjs'] : []), ...(options.nodeFlags ?? [])],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const pending = new Map<number, Pending>();
