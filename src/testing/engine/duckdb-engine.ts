@@ -13,6 +13,7 @@ import { DataVersions } from './data-versions';
 import { SESSION_FUNCTION_MACROS, setSessionUser } from './session-functions';
 import { DuckDbConnectionPool, type PoolStats, type PooledConnection } from './connection-pool';
 import { resolveEngineOptions, type DuckDbEngineOptions, type ResolvedEngineOptions } from './engine-options';
+import { PlanCache, type PlanCacheStats } from './plan-cache';
 import type { PlanEnv, RunContext, StatementPlan } from './plan-types';
 import { defaultQueryOptions, effectiveOption, isTrueOption, validateOverlay } from './query-options';
 import { StaticCursor, type ResultCursor } from './result-cursor';
@@ -37,6 +38,8 @@ export interface DuckDbSqlEngine extends SqlEngine {
   seed(sql: string): Promise<void>;
   /** Open statements and DuckDB connections, for leak checks. */
   stats(): EngineStats;
+  /** Plan cache hits and misses of queries so far, and the plans it keeps (for tests and benchmarks). */
+  planCacheStats(): PlanCacheStats;
 }
 
 /** Resource counts of an engine. */
@@ -104,6 +107,11 @@ function validateContext(sql: unknown, ctx: StatementContext): void {
   if (problem !== undefined) throw new SimSqlError(`plan: ${problem}`);
 }
 
+/** Statement kinds that may change DuckDB's schema when they run (DDL; INVALIDATE, REFRESH, COMPUTE STATS...). */
+function mayChangeSchema(kind: StatementPlan['kind']): boolean {
+  return kind === 'ddl' || kind === 'other';
+}
+
 function settle(p: Promise<unknown>): Promise<void> {
   return p.then(
     () => undefined,
@@ -124,6 +132,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
   readonly #pool: DuckDbConnectionPool;
   readonly #catalog = new Catalog();
   readonly #versions = new DataVersions();
+  readonly #plans = new PlanCache();
   /** Snapshot drops in the background; close() waits for them before closing DuckDB. */
   #collecting: Promise<void> = Promise.resolve();
   readonly #records = new Map<string, StatementRecord>();
@@ -169,17 +178,28 @@ class DuckDbEngine implements DuckDbSqlEngine {
     };
     this.#records.set(id, record);
     const database = ctx.session.database.toLowerCase();
+    const catalog = this.#catalog;
+    const cache = this.#plans.forStatement(sql, database, catalog.versionFor(ctx.coordinator));
+    // A kept plan needs neither view; otherwise both are read now, as planning starts.
+    let view = cache?.hit === undefined ? catalog.viewFor(ctx.coordinator) : undefined;
+    let latest = cache?.hit === undefined ? catalog.latest() : undefined;
     const env: PlanEnv = {
       sql,
       ctx,
       database,
-      view: this.#catalog.viewFor(ctx.coordinator),
-      latest: this.#catalog.latest(),
+      get view() {
+        return (view ??= catalog.viewFor(ctx.coordinator));
+      },
+      get latest() {
+        return (latest ??= catalog.latest());
+      },
       connection: () => this.#connection(record),
       readSnapshots: (snapshots) => {
+        if (snapshots.length === 0) return;
         record.snapshots = [...record.snapshots, ...snapshots];
         this.#versions.read(snapshots);
       },
+      cache,
     };
     const planning = planStatement(env);
     record.busy = settle(planning);
@@ -226,20 +246,25 @@ class DuckDbEngine implements DuckDbSqlEngine {
         connection: () => this.#connection(record),
       };
       const lagMs = sync ? this.#options.syncDdlDelayMs : this.#options.catalogLagMs;
-      let outcome: Awaited<ReturnType<StatementPlan['run']>>;
-      const writes = plan.writes;
-      if (writes !== undefined && lagMs > 0) {
-        // Other coordinators keep reading the data as it was until the change reaches them.
-        const conn = (await rc.connection()).connection;
-        const { result, snapshot } = await this.#versions.snapshotAndWrite(conn, writes, () => plan.run(rc));
-        outcome = { ...result, changes: [...(result.changes ?? []), { op: 'data', db: writes.db, table: writes.name, snapshot }] };
-      } else {
-        outcome = await plan.run(rc);
-      }
-      // Record what DuckDB already did even when a cancel raced it, so the catalog never disagrees with the data.
-      if (outcome.changes !== undefined && outcome.changes.length > 0) {
-        this.#catalog.record(outcome.changes, record.ctx.coordinator, lagMs);
-      }
+      const runAndRecord = async (): Promise<Awaited<ReturnType<StatementPlan['run']>>> => {
+        let outcome: Awaited<ReturnType<StatementPlan['run']>>;
+        const writes = plan.writes;
+        if (writes !== undefined && lagMs > 0) {
+          // Other coordinators keep reading the data as it was until the change reaches them.
+          const conn = (await rc.connection()).connection;
+          const { result, snapshot } = await this.#versions.snapshotAndWrite(conn, writes, () => plan.run(rc));
+          outcome = { ...result, changes: [...(result.changes ?? []), { op: 'data', db: writes.db, table: writes.name, snapshot }] };
+        } else {
+          outcome = await plan.run(rc);
+        }
+        // Record what DuckDB already did even when a cancel raced it, so the catalog never disagrees with the data.
+        if (outcome.changes !== undefined && outcome.changes.length > 0) {
+          this.#catalog.record(outcome.changes, record.ctx.coordinator, lagMs);
+        }
+        return outcome;
+      };
+      // DDL and catalog commands may change DuckDB's schema: no plan is kept or reused meanwhile.
+      const outcome = mayChangeSchema(plan.kind) ? await this.#plans.aroundSchemaChange(runAndRecord) : await runAndRecord();
       if (signal.aborted) throw cancelledError();
       if (sync && (plan.kind === 'ddl' || plan.kind === 'dml')) await cancellableDelay(this.#options.syncDdlDelayMs, signal);
       record.cursor = outcome.cursor ?? (plan.hasResultSet ? new StaticCursor(plan.columns, outcome.rows ?? []) : undefined);
@@ -321,21 +346,27 @@ class DuckDbEngine implements DuckDbSqlEngine {
 
   async seed(sql: string): Promise<void> {
     this.#assertOpen();
-    const pooled = await this.#pool.acquire('default');
-    try {
-      await pooled.connection.run(sql);
-    } catch (err) {
-      throw new SimSqlError(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.#pool.release(pooled, false);
-    }
-    await syncCatalogWithDuckDb(this.#instance, this.#catalog);
+    await this.#plans.aroundSchemaChange(async () => {
+      const pooled = await this.#pool.acquire('default');
+      try {
+        await pooled.connection.run(sql);
+      } catch (err) {
+        throw new SimSqlError(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        this.#pool.release(pooled, false);
+      }
+      await syncCatalogWithDuckDb(this.#instance, this.#catalog);
+    });
   }
 
   stats(): EngineStats {
     let bufferedRows = 0;
     for (const record of this.#records.values()) bufferedRows += record.cursor?.bufferedRows ?? 0;
     return { statements: this.#records.size, bufferedRows, connections: this.#pool.stats(), snapshots: this.#versions.live };
+  }
+
+  planCacheStats(): PlanCacheStats {
+    return this.#plans.stats();
   }
 
   async close(): Promise<void> {

@@ -4,12 +4,13 @@
  *
  * @internal
  */
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
 import createDebug from 'debug';
 import { reportedOf } from './analysis/impala-type';
 import { typeQuery } from './analysis/query-typing';
 import type { CatalogView } from './catalog';
-import { createEncoder, type ColumnEncoder } from './column-encoder';
+import { createEncoder } from './column-encoder';
+import type { QueryTemplate } from './plan-cache';
 import { rewriteTokens } from './dialect-rewrite';
 import { declaredCharType, reportedType, type ReportedType } from './impala-types';
 import { runDuckStatements, stringColumns, type PlanEnv, type StatementPlan } from './plan-types';
@@ -95,7 +96,8 @@ interface PreparedQuery {
   readonly delayMs: number;
   readonly prepared: DuckDBPreparedStatement;
   readonly columns: SimColumn[];
-  readonly encoders: ColumnEncoder[];
+  /** DuckDB's type of each column. */
+  readonly types: DuckDBType[];
 }
 
 /**
@@ -117,7 +119,7 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
   const declared = declaredCharColumns(refs, env);
   const labels = typed?.columns.length === prepared.columnCount ? typed.columns : undefined;
   const columns: SimColumn[] = [];
-  const encoders: ColumnEncoder[] = [];
+  const types: DuckDBType[] = [];
   for (let i = 0; i < prepared.columnCount; i++) {
     const duckName = impalaColumnName(prepared.columnName(i));
     const type = prepared.columnType(i);
@@ -125,31 +127,53 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
     let reported = impalaType === undefined ? reportedType(type) : reportedOf(impalaType);
     if (impalaType === undefined && type.typeId === DuckDBTypeId.INTEGER && nulls.has(duckName)) reported = { type: 'NULL' };
     else if (impalaType === undefined && type.typeId === DuckDBTypeId.VARCHAR) reported = declared.get(duckName) ?? reported;
-    const column: SimColumn = { name: labels?.[i]?.label ?? duckName, ...reported };
-    columns.push(column);
-    encoders.push(createEncoder(column, type));
+    columns.push({ name: labels?.[i]?.label ?? duckName, ...reported });
+    types.push(type);
   }
-  return { duckSql, delayMs: rewritten.delayMs, prepared, columns, encoders };
+  return { duckSql, delayMs: rewritten.delayMs, prepared, columns, types };
 }
 
-/** A query (SELECT / WITH / VALUES) streamed from DuckDB. */
-export async function planQuery(cur: TokenCursor, start: number, env: PlanEnv): Promise<StatementPlan> {
-  const q = await prepareQuery(cur, start, env);
+/**
+ * A query (SELECT / WITH / VALUES) streamed from DuckDB, planned from its text;
+ * the plan cache keeps what was decided.
+ *
+ * @param snapshots - the snapshots the (already redirected) tokens read.
+ */
+export async function planQuery(cur: TokenCursor, env: PlanEnv, snapshots: readonly string[]): Promise<StatementPlan> {
+  const q = await prepareQuery(cur, 0, env);
+  const template: QueryTemplate = { duckSql: q.duckSql, delayMs: q.delayMs, columns: q.columns, types: q.types, snapshots };
+  env.cache?.store(env.view.version, template);
+  const kept = env.cache?.keep(await env.connection(), q.duckSql, q.prepared) ?? false;
+  return queryPlan(template, q.prepared, kept, env);
+}
+
+/** A query planned before (a plan cache hit): prepared again only when its connection lacks it. */
+export async function planKeptQuery(template: QueryTemplate, env: PlanEnv): Promise<StatementPlan> {
+  const pooled = await env.connection();
+  const kept = env.cache?.prepared(pooled, template.duckSql);
+  if (kept !== undefined) return queryPlan(template, kept, true, env);
+  const prepared = await prepare(pooled.connection, template.duckSql, env.database);
+  return queryPlan(template, prepared, env.cache?.keep(pooled, template.duckSql, prepared) ?? false, env);
+}
+
+/** @param kept - `prepared` belongs to its connection's cache (else the plan frees it). */
+function queryPlan(template: QueryTemplate, prepared: DuckDBPreparedStatement, kept: boolean, env: PlanEnv): StatementPlan {
   return {
     kind: 'query',
     hasResultSet: true,
-    columns: q.columns,
-    delayMs: q.delayMs,
+    columns: template.columns,
+    delayMs: template.delayMs,
     run: async () => {
       try {
-        const cursor = new DuckDbStreamCursor(await q.prepared.stream(), q.encoders);
+        const encoders = template.columns.map((c, i) => createEncoder(c, template.types[i] as DuckDBType));
+        const cursor = new DuckDbStreamCursor(await prepared.stream(), encoders);
         await cursor.prime();
         return { cursor };
       } catch (err) {
-        throw mapDuckDbError(err, { sql: q.duckSql, database: env.database });
+        throw mapDuckDbError(err, { sql: template.duckSql, database: env.database });
       }
     },
-    dispose: () => q.prepared.destroySync(),
+    ...(kept ? {} : { dispose: () => prepared.destroySync() }),
   };
 }
 

@@ -1,0 +1,136 @@
+/**
+ * The engine's plan cache: what planning a query decided (the typed DuckDB SQL,
+ * result columns and labels, the snapshots it reads), kept for the next statement
+ * with the same text, so a repeated query skips parsing, typing and DuckDB's
+ * parse and prepare; and DuckDB prepared statements kept per pooled connection.
+ *
+ * A kept plan is used only when everything planning read is unchanged, which the
+ * key says:
+ * - the statement text and the session database (unqualified names);
+ * - the coordinator's catalog version ({@link CatalogView.version}): any DDL
+ *   anywhere, a write whose change lags (its snapshot), a lagged change arriving,
+ *   INVALIDATE METADATA / REFRESH and a coordinator restart all change it;
+ * - the schema epoch, which moves before and after anything that may change
+ *   DuckDB's schema (DDL statements, seed); while such work runs nothing is kept
+ *   or reused, so a plan never mixes the schema before and after it.
+ *
+ * Query options: none changes how a query is planned; MAX_STATEMENT_LENGTH_BYTES
+ * is checked before the cache is consulted. An option that comes to change
+ * planning must join the key.
+ *
+ * @internal
+ */
+import type { DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
+import type { PooledConnection } from './connection-pool';
+import { LruMap } from './lru-map';
+import type { SimColumn } from './types';
+
+/** Query plans kept (all coordinators and sessions together). */
+const PLANS_KEPT = 512;
+
+/** What planning a query decided: enough to run it again without planning it. */
+export interface QueryTemplate {
+  /** DuckDB SQL computing Impala's values, stale tables already swapped for their snapshots. */
+  readonly duckSql: string;
+  /** `sleep(ms)` total, in ms. */
+  readonly delayMs: number;
+  /** Result columns as clients see them (never mutated). */
+  readonly columns: readonly SimColumn[];
+  /** DuckDB's type of each result column, for the encoders. */
+  readonly types: readonly DuckDBType[];
+  /** Snapshots the query reads, held by each statement that uses the template. */
+  readonly snapshots: readonly string[];
+}
+
+/** The plan cache as one statement's planning sees it. */
+export interface StatementCaching {
+  /** A template planned before under this statement's key; undefined on a miss. */
+  readonly hit: QueryTemplate | undefined;
+  /**
+   * Keeps a query's template under this statement's key, with the version of the
+   * catalog view it was planned against; ignored if a schema change started since
+   * the statement began planning.
+   */
+  store(viewVersion: string, template: QueryTemplate): void;
+  /** The prepared statement kept on `pooled` for `duckSql` (in the session database's schema). */
+  prepared(pooled: PooledConnection, duckSql: string): DuckDBPreparedStatement | undefined;
+  /**
+   * Hands `prepared` to `pooled`'s cache; false when it cannot be kept (a schema
+   * change started), and the caller still owns it.
+   */
+  keep(pooled: PooledConnection, duckSql: string, prepared: DuckDBPreparedStatement): boolean;
+}
+
+/** Counts, for tests and the benchmarks. */
+export interface PlanCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly kept: number;
+}
+
+/** The plan cache of one engine. */
+export class PlanCache {
+  readonly #templates = new LruMap<string, QueryTemplate>(PLANS_KEPT);
+  #epoch = 0;
+  /** Schema changes running now. */
+  #changing = 0;
+  #hits = 0;
+  #misses = 0;
+
+  /**
+   * Runs `work`, which may change DuckDB's schema: nothing planned while it runs is
+   * kept, and nothing kept before it is used after it.
+   */
+  async aroundSchemaChange<R>(work: () => Promise<R>): Promise<R> {
+    this.#epoch++;
+    this.#changing++;
+    try {
+      return await work();
+    } finally {
+      this.#changing--;
+      this.#epoch++;
+    }
+  }
+
+  /**
+   * Caching for a statement about to be planned; undefined while a schema change
+   * runs (the statement is planned as if there were no cache).
+   *
+   * @param catalogVersion - the version of the coordinator's catalog view, read in the same tick.
+   */
+  forStatement(sql: string, database: string, catalogVersion: string): StatementCaching | undefined {
+    if (this.#changing > 0) return undefined;
+    const epoch = this.#epoch;
+    const key = (version: string): string => `${epoch}\u0001${version}\u0001${database}\u0001${sql}`;
+    const hit = this.#templates.get(key(catalogVersion));
+    if (hit === undefined) this.#misses++;
+    else this.#hits++;
+    const current = (): boolean => this.#epoch === epoch && this.#changing === 0;
+    return {
+      hit,
+      store: (viewVersion, template) => {
+        if (current()) this.#templates.set(key(viewVersion), template);
+      },
+      prepared: (pooled, duckSql) => {
+        if (!current()) return undefined;
+        if (pooled.preparedEpoch !== epoch) return undefined;
+        return pooled.prepared.get(`${pooled.schema ?? ''}\u0001${duckSql}`);
+      },
+      keep: (pooled, duckSql, prepared) => {
+        if (!current()) return false;
+        if (pooled.preparedEpoch !== epoch) {
+          // Prepared before a schema change: DuckDB would rebind them, or fail to.
+          pooled.prepared.clear();
+          pooled.preparedEpoch = epoch;
+        }
+        pooled.prepared.set(`${pooled.schema ?? ''}\u0001${duckSql}`, prepared);
+        return true;
+      },
+    };
+  }
+
+  /** Hit and miss counts so far, and templates kept. */
+  stats(): PlanCacheStats {
+    return { hits: this.#hits, misses: this.#misses, kept: this.#templates.size };
+  }
+}
