@@ -18,6 +18,8 @@ const PREPARED_PER_CONNECTION = 32;
 export interface PooledConnection {
   readonly connection: DuckDBConnection;
   schema: string | undefined;
+  /** The session user `user()` answers on this connection (see session-functions); undefined until set. */
+  user: string | undefined;
   /**
    * Prepared queries kept for reuse on this connection (see plan-cache), freed when
    * evicted or when the connection closes. Only the statement holding the
@@ -101,5 +103,5 @@ export class DuckDbConnectionPool {
 
 function newPooled(connection: DuckDBConnection): PooledConnection {
   // Closing the connection frees its prepared statements too (DuckDB tracks them).
-  return { connection, schema: undefined, prepared: new LruMap(PREPARED_PER_CONNECTION, (p) => p.destroySync()), preparedEpoch: 0 };
+  return { connection, schema: undefined, user: undefined, prepared: new LruMap(PREPARED_PER_CONNECTION, (p) => p.destroySync()), preparedEpoch: 0 };
 }

@@ -23,7 +23,7 @@
 import type { DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
 import type { PooledConnection } from './connection-pool';
 import { LruMap } from './lru-map';
-import type { SimColumn } from './types';
+import type { EncodedBatch, SimColumn } from './types';
 
 /** Query plans kept (all coordinators and sessions together). */
 const PLANS_KEPT = 512;
@@ -32,6 +32,8 @@ const PLANS_KEPT = 512;
 export interface QueryTemplate {
   /** DuckDB SQL computing Impala's values, stale tables already swapped for their snapshots. */
   readonly duckSql: string;
+  /** The query reads no table and unnests nothing: its few rows are materialized at once instead of streamed. */
+  readonly small: boolean;
   /** `sleep(ms)` total, in ms. */
   readonly delayMs: number;
   /** Result columns as clients see them (never mutated). */
@@ -40,6 +42,18 @@ export interface QueryTemplate {
   readonly types: readonly DuckDBType[];
   /** Snapshots the query reads, held by each statement that uses the template. */
   readonly snapshots: readonly string[];
+  /** Set for a query of literals only, whose rows are the same every time it runs. */
+  readonly constant: ConstantRows | undefined;
+}
+
+/**
+ * The rows of a query made of literals only (`SELECT 1`, `VALUES (1, 'a')`): DuckDB
+ * computes them the first time it runs; later statements of the template hand out
+ * the same encoded rows, as Impala's coordinator answers a constant SELECT itself.
+ */
+export class ConstantRows {
+  /** Every row, once a run produced them all without error. Read only. */
+  batch: EncodedBatch | undefined;
 }
 
 /** The plan cache as one statement's planning sees it. */
@@ -52,7 +66,11 @@ export interface StatementCaching {
    * the statement began planning.
    */
   store(viewVersion: string, template: QueryTemplate): void;
-  /** The prepared statement kept on `pooled` for `duckSql` (in the session database's schema). */
+  /**
+   * The prepared statement kept on `pooled` for `duckSql`, prepared with the
+   * connection's current schema and session user (DuckDB binds `getvariable`, which
+   * `user()` reads, when it prepares).
+   */
   prepared(pooled: PooledConnection, duckSql: string): DuckDBPreparedStatement | undefined;
   /**
    * Hands `prepared` to `pooled`'s cache; false when it cannot be kept (a schema
@@ -114,7 +132,7 @@ export class PlanCache {
       prepared: (pooled, duckSql) => {
         if (!current()) return undefined;
         if (pooled.preparedEpoch !== epoch) return undefined;
-        return pooled.prepared.get(`${pooled.schema ?? ''}\u0001${duckSql}`);
+        return pooled.prepared.get(preparedKey(pooled, duckSql));
       },
       keep: (pooled, duckSql, prepared) => {
         if (!current()) return false;
@@ -123,7 +141,7 @@ export class PlanCache {
           pooled.prepared.clear();
           pooled.preparedEpoch = epoch;
         }
-        pooled.prepared.set(`${pooled.schema ?? ''}\u0001${duckSql}`, prepared);
+        pooled.prepared.set(preparedKey(pooled, duckSql), prepared);
         return true;
       },
     };
@@ -133,4 +151,9 @@ export class PlanCache {
   stats(): PlanCacheStats {
     return { hits: this.#hits, misses: this.#misses, kept: this.#templates.size };
   }
+}
+
+/** What a prepared statement's meaning depends on: the connection's schema and user, and its text. */
+function preparedKey(pooled: PooledConnection, duckSql: string): string {
+  return `${pooled.schema ?? ''}\u0001${pooled.user ?? ''}\u0001${duckSql}`;
 }

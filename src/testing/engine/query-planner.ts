@@ -10,15 +10,16 @@ import { reportedOf } from './analysis/impala-type';
 import { typeQuery } from './analysis/query-typing';
 import type { CatalogView } from './catalog';
 import { createEncoder } from './column-encoder';
-import type { QueryTemplate } from './plan-cache';
+import { ConstantRows, type QueryTemplate } from './plan-cache';
 import { rewriteTokens } from './dialect-rewrite';
 import { declaredCharType, reportedType, type ReportedType } from './impala-types';
 import { runDuckStatements, stringColumns, type PlanEnv, type StatementPlan } from './plan-types';
-import { DuckDbStreamCursor } from './result-cursor';
+import { BatchCursor, DuckDbStreamCursor, materializedChunks } from './result-cursor';
 import { checkWritable } from './dml-targets';
 import { analysisError, mapDuckDbError, tableNotFoundError, unresolvedTableError, writtenPath } from './sql-errors';
 import { duckIdent, duckString } from './sql-lexer';
 import { findTableReferences, nullLiteralNames, type TableReference } from './statement-scan';
+import type { Token } from './sql-lexer';
 import type { ParsedStatement } from './statement-parser';
 import { qualify, type QualifiedName, type TokenCursor } from './token-cursor';
 import type { SimColumn } from './types';
@@ -93,6 +94,10 @@ function impalaColumnName(duckName: string): string {
 
 interface PreparedQuery {
   readonly duckSql: string;
+  /** See {@link QueryTemplate.small}. */
+  readonly small: boolean;
+  /** The query is made of literals only. */
+  readonly constant: boolean;
   readonly delayMs: number;
   readonly prepared: DuckDBPreparedStatement;
   readonly columns: SimColumn[];
@@ -130,7 +135,42 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
     columns.push({ name: labels?.[i]?.label ?? duckName, ...reported });
     types.push(type);
   }
-  return { duckSql, delayMs: rewritten.delayMs, prepared, columns, types };
+  return { duckSql, small: readsNoRows(sig), constant: literalsOnly(sig), delayMs: rewritten.delayMs, prepared, columns, types };
+}
+
+// Words of a query made of literals only; any other word (a function, CURRENT_TIMESTAMP,
+// a typed literal, a column) may give another value on another run.
+const LITERAL_QUERY_WORDS = new Set([
+  'SELECT', 'VALUES', 'AS', 'NULL', 'TRUE', 'FALSE', 'AND', 'OR', 'NOT', 'IS', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END',
+  'BETWEEN', 'IN', 'LIKE', 'DIV', 'UNION', 'ALL', 'DISTINCT', 'LIMIT', 'OFFSET',
+]);
+
+/**
+ * A query of numbers, strings and the words above only (aliases after AS
+ * allowed): `SELECT 1`, `SELECT 'a' AS x, 2 + 3`, `VALUES (1), (2)`. Its rows are
+ * the same every time, whoever runs it.
+ */
+function literalsOnly(sig: readonly Token[]): boolean {
+  return sig.every((t, i) => {
+    if (t.kind === 'number' || t.kind === 'string') return true;
+    if (t.kind === 'symbol') return t.text !== '?' && t.text !== '::' && t.text !== '$';
+    if (isAlias(sig, i)) return true;
+    return t.kind === 'word' && LITERAL_QUERY_WORDS.has(t.value);
+  });
+}
+
+function isAlias(sig: readonly Token[], i: number): boolean {
+  const t = sig[i];
+  return (t?.kind === 'word' || t?.kind === 'ident') && sig[i - 1]?.kind === 'word' && sig[i - 1]?.value === 'AS';
+}
+
+/**
+ * A query that reads no table and unnests nothing (`SELECT 1`, `VALUES (...)`,
+ * `SELECT now()`): its rows are bounded by its own text, so DuckDB may hand them
+ * over whole.
+ */
+function readsNoRows(sig: readonly Token[]): boolean {
+  return !sig.some((t) => t.kind === 'word' && (t.value === 'FROM' || t.value === 'UNNEST'));
 }
 
 /**
@@ -141,7 +181,15 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
  */
 export async function planQuery(cur: TokenCursor, env: PlanEnv, snapshots: readonly string[]): Promise<StatementPlan> {
   const q = await prepareQuery(cur, 0, env);
-  const template: QueryTemplate = { duckSql: q.duckSql, delayMs: q.delayMs, columns: q.columns, types: q.types, snapshots };
+  const template: QueryTemplate = {
+    duckSql: q.duckSql,
+    small: q.small,
+    delayMs: q.delayMs,
+    columns: q.columns,
+    types: q.types,
+    snapshots,
+    constant: q.constant && q.small ? new ConstantRows() : undefined,
+  };
   env.cache?.store(env.view.version, template);
   const kept = env.cache?.keep(await env.connection(), q.duckSql, q.prepared) ?? false;
   return queryPlan(template, q.prepared, kept, env);
@@ -149,6 +197,11 @@ export async function planQuery(cur: TokenCursor, env: PlanEnv, snapshots: reado
 
 /** A query planned before (a plan cache hit): prepared again only when its connection lacks it. */
 export async function planKeptQuery(template: QueryTemplate, env: PlanEnv): Promise<StatementPlan> {
+  const rows = template.constant?.batch;
+  if (rows !== undefined) {
+    // Computed before: neither DuckDB nor a connection is needed.
+    return { kind: 'query', hasResultSet: true, columns: template.columns, delayMs: template.delayMs, run: async () => ({ cursor: new BatchCursor(rows) }) };
+  }
   const pooled = await env.connection();
   const kept = env.cache?.prepared(pooled, template.duckSql);
   if (kept !== undefined) return queryPlan(template, kept, true, env);
@@ -166,9 +219,16 @@ function queryPlan(template: QueryTemplate, prepared: DuckDBPreparedStatement, k
     run: async () => {
       try {
         const encoders = template.columns.map((c, i) => createEncoder(c, template.types[i] as DuckDBType));
-        const cursor = new DuckDbStreamCursor(await prepared.stream(), encoders);
+        // A small result in one trip to DuckDB's thread; others stream, one chunk held at a time.
+        const source = template.small ? materializedChunks(await prepared.run()) : await prepared.stream();
+        const cursor = new DuckDbStreamCursor(source, encoders);
         await cursor.prime();
-        return { cursor };
+        const constant = template.constant;
+        if (constant === undefined) return { cursor };
+        // Every row at once (a constant query has few), kept for the template's next statements.
+        const all = await cursor.next(Number.MAX_SAFE_INTEGER);
+        constant.batch ??= { columns: all.columns, rowCount: all.rowCount, done: true };
+        return { cursor: new BatchCursor(constant.batch) };
       } catch (err) {
         throw mapDuckDbError(err, { sql: template.duckSql, database: env.database });
       }

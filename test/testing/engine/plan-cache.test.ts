@@ -194,4 +194,39 @@ describe('engine plan cache: a repeated query reuses its plan, never a stale one
     const limited = ctx(0, 'default', { MAX_STATEMENT_LENGTH_BYTES: '10' });
     assert.match(await errorOf(run(engine, sql, limited)), /Statement length of 33 bytes exceeds the maximum statement length \(10 bytes\)/);
   });
+
+  it('a query of literals only is computed once: later runs answer the same rows without DuckDB', async () => {
+    const engine = await openEngine(opened);
+    const sql = "SELECT 1, 'a' AS x, 2 + 3 UNION ALL SELECT 4, NULL, 6";
+    const first = await run(engine, sql);
+    assert.deepEqual(first.rows, [[1, 'a', 5], [4, null, 6]]);
+    // The kept rows need no DuckDB connection, not even while the statement is open.
+    const plan = await engine.plan(sql, ctx(1));
+    assert.equal(engine.stats().connections.busy, 0);
+    await engine.execute(plan.id);
+    const one = await engine.fetch(plan.id, 1);
+    const rest = await engine.fetch(plan.id, 10);
+    await engine.release(plan.id);
+    assert.deepEqual([one.rowCount, one.done, rest.rowCount, rest.done], [1, false, 1, true]);
+    assert.deepEqual((await run(engine, sql)).rows, first.rows);
+    assert.deepEqual((await run(engine, sql)).plan.columns, first.plan.columns);
+    // A query that reads a table holds a connection from planning on.
+    await engine.seed('CREATE TABLE c AS SELECT 1 AS i');
+    const reads = await engine.plan('SELECT i FROM c', ctx());
+    assert.equal(engine.stats().connections.busy, 1);
+    await engine.release(reads.id);
+  });
+
+  it('functions and session values are evaluated on every run, kept plan or not', async () => {
+    const engine = await openEngine(opened);
+    const values = new Set<unknown>();
+    for (let i = 0; i < 4; i++) values.add((await rows(engine, 'SELECT random()'))[0]?.[0]);
+    assert.ok(values.size > 1, `random() gave ${[...values].join(', ')}`);
+    await run(engine, 'CREATE DATABASE other');
+    assert.deepEqual(await rows(engine, 'SELECT current_database()', 0, 'other'), [['other']]);
+    assert.deepEqual(await rows(engine, 'SELECT current_database()', 0, 'default'), [['default']]);
+    const ctxUser = (user: string) => ({ coordinator: 0, session: { database: 'default', options: {}, user }, overlay: {} });
+    assert.deepEqual((await run(engine, 'SELECT user()', ctxUser('ann'))).rows, [['ann']]);
+    assert.deepEqual((await run(engine, 'SELECT user()', ctxUser('bob'))).rows, [['bob']]);
+  });
 });
