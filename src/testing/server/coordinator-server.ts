@@ -1,8 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import * as tls from 'node:tls';
-import { TBinaryProtocol, TBufferedTransport, TFramedTransport } from 'thrift';
+import { TBinaryProtocol, TFramedTransport } from 'thrift';
 import { ClientSocket, type RequestHost } from './client-socket';
+import { ReplyWriter } from './reply-writer';
 import type { SaslServerConfig } from './sasl-negotiator';
 
 /** The generated Processor's shape: reads one request, writes one reply and flushes it. */
@@ -177,9 +178,9 @@ export class CoordinatorServer implements RequestHost {
     const processor = this.#processors.get(socket);
     if (processor === undefined || this.#stopped) return Promise.reject(new Error('coordinator stopped'));
     return new Promise<Buffer>((resolve, reject) => {
-      const output = new TBufferedTransport(undefined, (reply) => (reply === undefined ? reject(new Error('empty Thrift reply')) : resolve(reply)));
+      const output = new ReplyWriter((reply) => (reply.length === 0 ? reject(new Error('empty Thrift reply')) : resolve(reply)));
       try {
-        processor.process(new TBinaryProtocol(new TFramedTransport(message)), new TBinaryProtocol(output));
+        processor.process(new TBinaryProtocol(new TFramedTransport(message)), output as unknown as TBinaryProtocol);
       } catch (err) {
         reject(err);
       }
