@@ -2,7 +2,8 @@
  * The engine's plan cache: what planning a query decided (the typed DuckDB SQL,
  * result columns and labels, the snapshots it reads), kept for the next statement
  * with the same text, so a repeated query skips parsing, typing and DuckDB's
- * parse and prepare; and DuckDB prepared statements kept per pooled connection.
+ * parse and prepare; DuckDB prepared statements kept per pooled connection; and
+ * the column types of tables the typing layer read.
  *
  * A kept plan is used only when everything planning read is unchanged, which the
  * key says:
@@ -21,12 +22,16 @@
  * @internal
  */
 import type { DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
+import type { ScopeColumn } from './analysis/query-scope';
+import type { TableInfo } from './catalog';
 import type { PooledConnection } from './connection-pool';
 import { LruMap } from './lru-map';
 import type { EncodedBatch, SimColumn } from './types';
 
 /** Query plans kept (all coordinators and sessions together). */
 const PLANS_KEPT = 512;
+/** Tables whose column types are kept for the typing layer. */
+const TABLES_KEPT = 256;
 
 /** What planning a query decided: enough to run it again without planning it. */
 export interface QueryTemplate {
@@ -77,6 +82,14 @@ export interface StatementCaching {
    * change started), and the caller still owns it.
    */
   keep(pooled: PooledConnection, duckSql: string, prepared: DuckDBPreparedStatement): boolean;
+  /**
+   * The column names and Impala types of table `db.name` as read before, when DuckDB's
+   * schema has not changed since and the coordinator's catalog entry is the same
+   * (`info`, compared by identity: DDL replaces it).
+   */
+  tableColumns(db: string, name: string, info: TableInfo | undefined): readonly ScopeColumn[] | undefined;
+  /** Keeps what {@link tableColumns} answers (ignored once a schema change started). */
+  keepTableColumns(db: string, name: string, info: TableInfo | undefined, columns: readonly ScopeColumn[]): void;
 }
 
 /** Counts, for tests and the benchmarks. */
@@ -89,6 +102,7 @@ export interface PlanCacheStats {
 /** The plan cache of one engine. */
 export class PlanCache {
   readonly #templates = new LruMap<string, QueryTemplate>(PLANS_KEPT);
+  readonly #tables = new LruMap<string, { info: TableInfo | undefined; columns: readonly ScopeColumn[] }>(TABLES_KEPT);
   #epoch = 0;
   /** Schema changes running now. */
   #changing = 0;
@@ -143,6 +157,14 @@ export class PlanCache {
         }
         pooled.prepared.set(preparedKey(pooled, duckSql), prepared);
         return true;
+      },
+      tableColumns: (db, name, info) => {
+        if (!current()) return undefined;
+        const kept = this.#tables.get(`${epoch}\u0001${db}\u0001${name}`);
+        return kept !== undefined && kept.info === info ? kept.columns : undefined;
+      },
+      keepTableColumns: (db, name, info, columns) => {
+        if (current()) this.#tables.set(`${epoch}\u0001${db}\u0001${name}`, { info, columns });
       },
     };
   }

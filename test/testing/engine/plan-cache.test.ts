@@ -151,6 +151,20 @@ describe('engine plan cache: a repeated query reuses its plan, never a stale one
     assert.match(String(await outcome(sql, 0)), /Could not resolve table reference: 'base'/);
   });
 
+  it('a column type changed on another coordinator within catalog lag: each coordinator types by the catalog it knows', async () => {
+    const engine = await openEngine(opened, { catalogLagMs: 60_000 });
+    const sync = ctx(0, 'default', { SYNC_DDL: '1' });
+    await run(engine, 'CREATE TABLE ch (c CHAR(3), n INT)', sync);
+    await run(engine, "INSERT INTO ch VALUES ('ab', 1)", sync);
+    for (const c of [0, 1]) assert.deepEqual(await shape(engine, 'SELECT c, n FROM ch', c), ['c CHAR', 'n INT']);
+    await run(engine, 'ALTER TABLE ch CHANGE c c VARCHAR(5)', ctx(0));
+    // Coordinator 0 reads the new declaration first; coordinator 1 must not be given it.
+    const column = async (c: number): Promise<unknown> => (await run(engine, 'SELECT c, n FROM ch', ctx(c))).plan.columns[0];
+    assert.deepEqual(await column(0), { name: 'c', type: 'VARCHAR', length: 5 });
+    assert.deepEqual(await column(1), { name: 'c', type: 'CHAR', length: 3 });
+    assert.deepEqual(await column(0), { name: 'c', type: 'VARCHAR', length: 5 });
+  });
+
   it('seed() changing a table outside Impala: the same statement sees the new columns', async () => {
     const engine = await openEngine(opened);
     await engine.seed('CREATE TABLE s AS SELECT 1::INT AS a');
@@ -159,6 +173,11 @@ describe('engine plan cache: a repeated query reuses its plan, never a stale one
     await engine.seed("ALTER TABLE s ADD COLUMN b VARCHAR DEFAULT 'x'");
     assert.deepEqual(await shape(engine, 'SELECT * FROM s'), ['a INT', 'b STRING']);
     assert.deepEqual(await rows(engine, 'SELECT * FROM s'), [[1, 'x']]);
+    // A column's type changed outside Impala: expressions over it are typed anew (other texts too).
+    assert.deepEqual(await shape(engine, 'SELECT a + 1 AS n FROM s'), ['n BIGINT']);
+    await engine.seed('ALTER TABLE s ALTER a TYPE DOUBLE');
+    assert.deepEqual(await shape(engine, 'SELECT a + 1 AS n FROM s'), ['n DOUBLE']);
+    assert.deepEqual(await shape(engine, 'SELECT a * 2 AS m FROM s'), ['m DOUBLE']);
   });
 
   it('a statement cancelled mid-stream leaves nothing behind: the same query runs again in full', async () => {

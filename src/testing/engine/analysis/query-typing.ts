@@ -44,7 +44,8 @@ function impalaTypeOfDuck(type: DuckDBType): ImpalaType | undefined {
 /**
  * Columns of the catalog tables a query reads: names and types from DuckDB (a
  * prepared `SELECT *`, much cheaper than scanning `duckdb_columns()`), with
- * Impala's declared types laid over where the catalog has them.
+ * Impala's declared types laid over where the catalog has them; kept in the plan
+ * cache until DuckDB's schema or the table's catalog entry changes.
  */
 async function loadColumns(conn: DuckDBConnection, cur: TokenCursor, start: number, env: PlanEnv): Promise<Map<string, ScopeColumn[]>> {
   const tables = new Map<string, ScopeColumn[]>();
@@ -52,6 +53,12 @@ async function loadColumns(conn: DuckDBConnection, cur: TokenCursor, start: numb
     const q = qualify(ref.table, env.database);
     const key = `${q.db}.${q.name}`;
     if (tables.has(key)) continue;
+    const info = env.view.table(q.db, q.name);
+    const kept = env.cache?.tableColumns(q.db, q.name, info);
+    if (kept !== undefined) {
+      tables.set(key, [...kept]);
+      continue;
+    }
     let prepared: DuckDBPreparedStatement;
     try {
       prepared = await conn.prepare(`SELECT * FROM ${duckIdent(q.db)}.${duckIdent(q.name)}`);
@@ -59,7 +66,7 @@ async function loadColumns(conn: DuckDBConnection, cur: TokenCursor, start: numb
       continue;
     }
     try {
-      const declared = env.view.table(q.db, q.name)?.columns ?? [];
+      const declared = info?.columns ?? [];
       const columns: ScopeColumn[] = [];
       for (let i = 0; i < prepared.columnCount; i++) {
         const name = prepared.columnName(i).toLowerCase();
@@ -67,6 +74,7 @@ async function loadColumns(conn: DuckDBConnection, cur: TokenCursor, start: numb
         columns.push({ name, type: text === undefined ? impalaTypeOfDuck(prepared.columnType(i)) : parseTypeText(text) });
       }
       tables.set(key, columns);
+      env.cache?.keepTableColumns(q.db, q.name, info, [...columns]);
     } finally {
       prepared.destroySync();
     }
