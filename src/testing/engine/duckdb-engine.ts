@@ -16,9 +16,10 @@ import { resolveEngineOptions, type DuckDbEngineOptions, type ResolvedEngineOpti
 import { PlanCache, type PlanCacheStats } from './plan-cache';
 import type { PlanEnv, RunContext, StatementPlan } from './plan-types';
 import { defaultQueryOptions, effectiveOption, isTrueOption, validateOverlay } from './query-options';
-import { StaticCursor, type ResultCursor } from './result-cursor';
+import { StaticCursor } from './result-cursor';
 import { cancelledError, mapDuckDbError } from './sql-errors';
 import { planStatement } from './statement-planner';
+import { mayChangeSchema, settle, validateContext, withTimeout, type StatementRecord } from './statement-record';
 import {
   SimSqlError,
   type EncodedBatch,
@@ -53,26 +54,6 @@ export interface EngineStats {
   readonly snapshots: number;
 }
 
-type StatementState = 'planning' | 'planned' | 'running' | 'ready' | 'failed' | 'cancelled';
-
-interface StatementRecord {
-  readonly id: string;
-  readonly ctx: StatementContext;
-  readonly abort: AbortController;
-  state: StatementState;
-  plan: StatementPlan | undefined;
-  conn: PooledConnection | undefined;
-  /** Connection being acquired (so a cancel can wait for it). */
-  acquiring: Promise<PooledConnection> | undefined;
-  cursor: ResultCursor | undefined;
-  /** The running plan, execute or fetch, settled (never rejects). */
-  busy: Promise<void>;
-  /** DuckDB was interrupted on this statement's connection: do not reuse it. */
-  interrupted: boolean;
-  /** Snapshots the statement reads (held until it is released). */
-  snapshots: readonly string[];
-}
-
 /** Idle DuckDB connections kept for reuse. */
 const MAX_IDLE_CONNECTIONS = 8;
 /** How long cancel/release wait for a running DuckDB call to notice the interrupt. */
@@ -91,41 +72,6 @@ const MACROS = [
   'CREATE MACRO IF NOT EXISTS sleep(ms) AS true',
   ...SESSION_FUNCTION_MACROS,
 ];
-
-/** Refuses a malformed plan request with a message naming the field (a front-end bug, not a SQL error). */
-function validateContext(sql: unknown, ctx: StatementContext): void {
-  const problem =
-    typeof sql !== 'string'
-      ? 'sql must be a string'
-      : !Number.isInteger(ctx.coordinator) || ctx.coordinator < 0
-        ? `ctx.coordinator must be a non-negative integer, got ${String(ctx.coordinator)}`
-        : typeof ctx.session?.database !== 'string' || ctx.session.database === ''
-          ? 'ctx.session.database must be a non-empty database name'
-          : typeof ctx.session.options !== 'object' || typeof ctx.overlay !== 'object'
-            ? 'ctx.session.options and ctx.overlay must be objects of option name to value'
-            : undefined;
-  if (problem !== undefined) throw new SimSqlError(`plan: ${problem}`);
-}
-
-/** Statement kinds that may change DuckDB's schema when they run (DDL; INVALIDATE, REFRESH, COMPUTE STATS...). */
-function mayChangeSchema(kind: StatementPlan['kind']): boolean {
-  return kind === 'ddl' || kind === 'other';
-}
-
-function settle(p: Promise<unknown>): Promise<void> {
-  return p.then(
-    () => undefined,
-    () => undefined,
-  );
-}
-
-function withTimeout(p: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 class DuckDbEngine implements DuckDbSqlEngine {
   readonly #instance: DuckDBInstance;
@@ -179,7 +125,7 @@ class DuckDbEngine implements DuckDbSqlEngine {
     this.#records.set(id, record);
     const database = ctx.session.database.toLowerCase();
     const catalog = this.#catalog;
-    const cache = this.#plans.forStatement(sql, database, catalog.versionFor(ctx.coordinator));
+    const cache = this.#plans.forStatement(sql, database, ctx, catalog.versionFor(ctx.coordinator));
     // A kept plan needs neither view; otherwise both are read now, as planning starts.
     let view = cache?.hit === undefined ? catalog.viewFor(ctx.coordinator) : undefined;
     let latest = cache?.hit === undefined ? catalog.latest() : undefined;
@@ -266,7 +212,12 @@ class DuckDbEngine implements DuckDbSqlEngine {
       // DDL and catalog commands may change DuckDB's schema: no plan is kept or reused meanwhile.
       const outcome = mayChangeSchema(plan.kind) ? await this.#plans.aroundSchemaChange(runAndRecord) : await runAndRecord();
       if (signal.aborted) throw cancelledError();
-      if (sync && (plan.kind === 'ddl' || plan.kind === 'dml')) await cancellableDelay(this.#options.syncDdlDelayMs, signal);
+      if (sync && (plan.kind === 'ddl' || plan.kind === 'dml')) {
+        // Until the catalog's clock says every coordinator has the change: a timer can
+        // fire a little before that (libuv counts from the start of the loop turn).
+        const visibleAt = performance.now() + this.#options.syncDdlDelayMs;
+        while (performance.now() < visibleAt) await cancellableDelay(Math.max(1, Math.ceil(visibleAt - performance.now())), signal);
+      }
       record.cursor = outcome.cursor ?? (plan.hasResultSet ? new StaticCursor(plan.columns, outcome.rows ?? []) : undefined);
       if (outcome.cursor === undefined || outcome.cursor.done) this.#releaseConnection(record, true);
       record.state = 'ready';

@@ -13,53 +13,34 @@
  *   INVALIDATE METADATA / REFRESH and a coordinator restart all change it;
  * - the schema epoch, which moves before and after anything that may change
  *   DuckDB's schema (DDL statements, seed); while such work runs nothing is kept
- *   or reused, so a plan never mixes the schema before and after it.
+ *   or reused, so a plan never mixes the schema before and after it;
+ * - the effective value of each query option in {@link PLANNING_OPTIONS}: none
+ *   changes how the simulator plans a query today (MAX_STATEMENT_LENGTH_BYTES is
+ *   checked before the cache is consulted; SYNC_DDL acts when a statement runs);
+ *   an option that comes to change planning or a constant query's rows joins it.
  *
- * Query options: none changes how a query is planned; MAX_STATEMENT_LENGTH_BYTES
- * is checked before the cache is consulted. An option that comes to change
- * planning must join the key.
+ * Prepared statements are kept by connection schema, session user and DuckDB SQL,
+ * and dropped when the epoch moves. Column types are kept by table, valid while
+ * the epoch and the coordinator's catalog entry for the table are unchanged.
  *
  * @internal
  */
-import type { DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
+import type { DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { ScopeColumn } from './analysis/query-scope';
 import type { TableInfo } from './catalog';
 import type { PooledConnection } from './connection-pool';
 import { LruMap } from './lru-map';
-import type { EncodedBatch, SimColumn } from './types';
+import { effectiveOption } from './query-options';
+import type { QueryTemplate } from './query-template';
+import type { StatementContext } from './types';
 
 /** Query plans kept (all coordinators and sessions together). */
 const PLANS_KEPT = 512;
 /** Tables whose column types are kept for the typing layer. */
 const TABLES_KEPT = 256;
 
-/** What planning a query decided: enough to run it again without planning it. */
-export interface QueryTemplate {
-  /** DuckDB SQL computing Impala's values, stale tables already swapped for their snapshots. */
-  readonly duckSql: string;
-  /** The query reads no table and unnests nothing: its few rows are materialized at once instead of streamed. */
-  readonly small: boolean;
-  /** `sleep(ms)` total, in ms. */
-  readonly delayMs: number;
-  /** Result columns as clients see them (never mutated). */
-  readonly columns: readonly SimColumn[];
-  /** DuckDB's type of each result column, for the encoders. */
-  readonly types: readonly DuckDBType[];
-  /** Snapshots the query reads, held by each statement that uses the template. */
-  readonly snapshots: readonly string[];
-  /** Set for a query of literals only, whose rows are the same every time it runs. */
-  readonly constant: ConstantRows | undefined;
-}
-
-/**
- * The rows of a query made of literals only (`SELECT 1`, `VALUES (1, 'a')`): DuckDB
- * computes them the first time it runs; later statements of the template hand out
- * the same encoded rows, as Impala's coordinator answers a constant SELECT itself.
- */
-export class ConstantRows {
-  /** Every row, once a run produced them all without error. Read only. */
-  batch: EncodedBatch | undefined;
-}
+/** Query options whose effective values are part of a plan's key (see the module comment). */
+export const PLANNING_OPTIONS: readonly string[] = [];
 
 /** The plan cache as one statement's planning sees it. */
 export interface StatementCaching {
@@ -128,12 +109,14 @@ export class PlanCache {
    * Caching for a statement about to be planned; undefined while a schema change
    * runs (the statement is planned as if there were no cache).
    *
+   * @param database - the session database, lower case.
    * @param catalogVersion - the version of the coordinator's catalog view, read in the same tick.
    */
-  forStatement(sql: string, database: string, catalogVersion: string): StatementCaching | undefined {
+  forStatement(sql: string, database: string, ctx: StatementContext, catalogVersion: string): StatementCaching | undefined {
     if (this.#changing > 0) return undefined;
     const epoch = this.#epoch;
-    const key = (version: string): string => `${epoch}\u0001${version}\u0001${database}\u0001${sql}`;
+    const options = PLANNING_OPTIONS.map((o) => effectiveOption(ctx, o)).join('\u0002');
+    const key = (version: string): string => `${epoch}\u0001${version}\u0001${database}\u0001${options}\u0001${sql}`;
     const hit = this.#templates.get(key(catalogVersion));
     if (hit === undefined) this.#misses++;
     else this.#hits++;

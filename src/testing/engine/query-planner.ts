@@ -9,17 +9,14 @@ import createDebug from 'debug';
 import { reportedOf } from './analysis/impala-type';
 import { typeQuery } from './analysis/query-typing';
 import type { CatalogView } from './catalog';
-import { createEncoder } from './column-encoder';
-import { ConstantRows, type QueryTemplate } from './plan-cache';
+import { ConstantRows, prepareStatement, queryShape, templatePlan, type QueryTemplate } from './query-template';
 import { rewriteTokens } from './dialect-rewrite';
 import { declaredCharType, reportedType, type ReportedType } from './impala-types';
 import { runDuckStatements, stringColumns, type PlanEnv, type StatementPlan } from './plan-types';
-import { BatchCursor, DuckDbStreamCursor, materializedChunks } from './result-cursor';
 import { checkWritable } from './dml-targets';
 import { analysisError, mapDuckDbError, tableNotFoundError, unresolvedTableError, writtenPath } from './sql-errors';
 import { duckIdent, duckString } from './sql-lexer';
 import { findTableReferences, nullLiteralNames, type TableReference } from './statement-scan';
-import type { Token } from './sql-lexer';
 import type { ParsedStatement } from './statement-parser';
 import { qualify, type QualifiedName, type TokenCursor } from './token-cursor';
 import type { SimColumn } from './types';
@@ -67,14 +64,6 @@ async function parse(conn: DuckDBConnection, sql: string, database: string): Pro
   }
 }
 
-async function prepare(conn: DuckDBConnection, sql: string, database: string): Promise<DuckDBPreparedStatement> {
-  try {
-    return await conn.prepare(sql);
-  } catch (err) {
-    throw mapDuckDbError(err, { sql, database });
-  }
-}
-
 const debug = createDebug('impala-ha:sim:typing');
 
 /** Prepares the Impala-typed form of a query; undefined when DuckDB refuses it (the untyped form is then used). */
@@ -94,9 +83,8 @@ function impalaColumnName(duckName: string): string {
 
 interface PreparedQuery {
   readonly duckSql: string;
-  /** See {@link QueryTemplate.small}. */
+  /** See {@link queryShape}. */
   readonly small: boolean;
-  /** The query is made of literals only. */
   readonly constant: boolean;
   readonly delayMs: number;
   readonly prepared: DuckDBPreparedStatement;
@@ -119,7 +107,7 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
   const typed = await typeQuery(conn, cur, start, env);
   const typedPrepared = typed === undefined ? undefined : await prepareTyped(conn, typed.duckSql);
   const duckSql = typedPrepared === undefined ? rewritten.sql : (typed as NonNullable<typeof typed>).duckSql;
-  const prepared = typedPrepared ?? (await prepare(conn, duckSql, env.database));
+  const prepared = typedPrepared ?? (await prepareStatement(conn, duckSql, env.database));
   const nulls = nullLiteralNames(sig);
   const declared = declaredCharColumns(refs, env);
   const labels = typed?.columns.length === prepared.columnCount ? typed.columns : undefined;
@@ -135,42 +123,7 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
     columns.push({ name: labels?.[i]?.label ?? duckName, ...reported });
     types.push(type);
   }
-  return { duckSql, small: readsNoRows(sig), constant: literalsOnly(sig), delayMs: rewritten.delayMs, prepared, columns, types };
-}
-
-// Words of a query made of literals only; any other word (a function, CURRENT_TIMESTAMP,
-// a typed literal, a column) may give another value on another run.
-const LITERAL_QUERY_WORDS = new Set([
-  'SELECT', 'VALUES', 'AS', 'NULL', 'TRUE', 'FALSE', 'AND', 'OR', 'NOT', 'IS', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END',
-  'BETWEEN', 'IN', 'LIKE', 'DIV', 'UNION', 'ALL', 'DISTINCT', 'LIMIT', 'OFFSET',
-]);
-
-/**
- * A query of numbers, strings and the words above only (aliases after AS
- * allowed): `SELECT 1`, `SELECT 'a' AS x, 2 + 3`, `VALUES (1), (2)`. Its rows are
- * the same every time, whoever runs it.
- */
-function literalsOnly(sig: readonly Token[]): boolean {
-  return sig.every((t, i) => {
-    if (t.kind === 'number' || t.kind === 'string') return true;
-    if (t.kind === 'symbol') return t.text !== '?' && t.text !== '::' && t.text !== '$';
-    if (isAlias(sig, i)) return true;
-    return t.kind === 'word' && LITERAL_QUERY_WORDS.has(t.value);
-  });
-}
-
-function isAlias(sig: readonly Token[], i: number): boolean {
-  const t = sig[i];
-  return (t?.kind === 'word' || t?.kind === 'ident') && sig[i - 1]?.kind === 'word' && sig[i - 1]?.value === 'AS';
-}
-
-/**
- * A query that reads no table and unnests nothing (`SELECT 1`, `VALUES (...)`,
- * `SELECT now()`): its rows are bounded by its own text, so DuckDB may hand them
- * over whole.
- */
-function readsNoRows(sig: readonly Token[]): boolean {
-  return !sig.some((t) => t.kind === 'word' && (t.value === 'FROM' || t.value === 'UNNEST'));
+  return { duckSql, ...queryShape(sig), delayMs: rewritten.delayMs, prepared, columns, types };
 }
 
 /**
@@ -188,53 +141,11 @@ export async function planQuery(cur: TokenCursor, env: PlanEnv, snapshots: reado
     columns: q.columns,
     types: q.types,
     snapshots,
-    constant: q.constant && q.small ? new ConstantRows() : undefined,
+    constant: q.constant ? new ConstantRows() : undefined,
   };
   env.cache?.store(env.view.version, template);
   const kept = env.cache?.keep(await env.connection(), q.duckSql, q.prepared) ?? false;
-  return queryPlan(template, q.prepared, kept, env);
-}
-
-/** A query planned before (a plan cache hit): prepared again only when its connection lacks it. */
-export async function planKeptQuery(template: QueryTemplate, env: PlanEnv): Promise<StatementPlan> {
-  const rows = template.constant?.batch;
-  if (rows !== undefined) {
-    // Computed before: neither DuckDB nor a connection is needed.
-    return { kind: 'query', hasResultSet: true, columns: template.columns, delayMs: template.delayMs, run: async () => ({ cursor: new BatchCursor(rows) }) };
-  }
-  const pooled = await env.connection();
-  const kept = env.cache?.prepared(pooled, template.duckSql);
-  if (kept !== undefined) return queryPlan(template, kept, true, env);
-  const prepared = await prepare(pooled.connection, template.duckSql, env.database);
-  return queryPlan(template, prepared, env.cache?.keep(pooled, template.duckSql, prepared) ?? false, env);
-}
-
-/** @param kept - `prepared` belongs to its connection's cache (else the plan frees it). */
-function queryPlan(template: QueryTemplate, prepared: DuckDBPreparedStatement, kept: boolean, env: PlanEnv): StatementPlan {
-  return {
-    kind: 'query',
-    hasResultSet: true,
-    columns: template.columns,
-    delayMs: template.delayMs,
-    run: async () => {
-      try {
-        const encoders = template.columns.map((c, i) => createEncoder(c, template.types[i] as DuckDBType));
-        // A small result in one trip to DuckDB's thread; others stream, one chunk held at a time.
-        const source = template.small ? materializedChunks(await prepared.run()) : await prepared.stream();
-        const cursor = new DuckDbStreamCursor(source, encoders);
-        await cursor.prime();
-        const constant = template.constant;
-        if (constant === undefined) return { cursor };
-        // Every row at once (a constant query has few), kept for the template's next statements.
-        const all = await cursor.next(Number.MAX_SAFE_INTEGER);
-        constant.batch ??= { columns: all.columns, rowCount: all.rowCount, done: true };
-        return { cursor: new BatchCursor(constant.batch) };
-      } catch (err) {
-        throw mapDuckDbError(err, { sql: template.duckSql, database: env.database });
-      }
-    },
-    ...(kept ? {} : { dispose: () => prepared.destroySync() }),
-  };
+  return templatePlan(template, q.prepared, kept, env);
 }
 
 /** The DuckDB work of an INSERT / UPSERT, validated by DuckDB at plan time. */
@@ -279,7 +190,7 @@ async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement,
   const verb = stmt.mode === 'upsert' && (await hasPrimaryKey(conn, target)) ? 'INSERT OR REPLACE INTO' : 'INSERT INTO';
   const columnList = columns === undefined ? '' : ` (${columns.map(duckIdent).join(', ')})`;
   const insert = `${verb} ${duckTable(target)}${columnList} ${select}`;
-  (await prepare(conn, insert, env.database)).destroySync();
+  (await prepareStatement(conn, insert, env.database)).destroySync();
   const work = { target, insert, delayMs: body.delayMs };
   if (stmt.mode !== 'overwrite') return { ...work, statements: [insert], cleanup: undefined };
   // The rows to write are computed before the old ones go: INSERT OVERWRITE t
@@ -346,7 +257,7 @@ export async function planDml(cur: TokenCursor, verb: 'UPDATE' | 'DELETE' | 'MER
     writes = qualify(targetRef.table, env.database);
     checkWritable(verb, writes, env.view.table(writes.db, writes.name));
   }
-  (await prepare(conn, sql, env.database)).destroySync();
+  (await prepareStatement(conn, sql, env.database)).destroySync();
   return {
     kind: 'dml',
     hasResultSet: false,

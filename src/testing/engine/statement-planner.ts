@@ -7,7 +7,8 @@
 import { planCommand } from './command-planner';
 import { planDdl } from './ddl-planner';
 import type { PlanEnv, StatementPlan } from './plan-types';
-import { planDml, planExplain, planInsert, planKeptQuery, planQuery } from './query-planner';
+import { planDml, planExplain, planInsert, planQuery } from './query-planner';
+import { planKeptQuery } from './query-template';
 import { parseMemSpec } from './option-values';
 import { effectiveOption } from './query-options';
 import { staleReads } from './data-versions';
