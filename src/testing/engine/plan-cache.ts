@@ -3,7 +3,7 @@
  * result columns and labels, the snapshots it reads), kept for the next statement
  * with the same text, so a repeated query skips parsing, typing and DuckDB's
  * parse and prepare; DuckDB prepared statements kept per pooled connection; and
- * the column types of tables the typing layer read.
+ * DuckDB's columns of the tables planning looked at.
  *
  * A kept plan is used only when everything planning read is unchanged, which the
  * key says:
@@ -20,14 +20,13 @@
  *   an option that comes to change planning or a constant query's rows joins it.
  *
  * Prepared statements are kept by connection schema, session user and DuckDB SQL,
- * and dropped when the epoch moves. Column types are kept by table, valid while
- * the epoch and the coordinator's catalog entry for the table are unchanged.
+ * and dropped when the epoch moves. DuckDB's columns of a table are kept by table
+ * for the epoch; Impala's declared types are laid over them from the coordinator's
+ * own catalog view by each statement.
  *
  * @internal
  */
-import type { DuckDBPreparedStatement } from '@duckdb/node-api';
-import type { ScopeColumn } from './analysis/query-scope';
-import type { TableInfo } from './catalog';
+import type { DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
 import type { PooledConnection } from './connection-pool';
 import { LruMap } from './lru-map';
 import { effectiveOption } from './query-options';
@@ -36,7 +35,7 @@ import type { StatementContext } from './types';
 
 /** Query plans kept (all coordinators and sessions together). */
 const PLANS_KEPT = 512;
-/** Tables whose column types are kept for the typing layer. */
+/** Tables whose DuckDB columns are kept (for the typing layer, DESCRIBE, SHOW CREATE TABLE). */
 const TABLES_KEPT = 256;
 
 /** Query options whose effective values are part of a plan's key (see the module comment). */
@@ -63,14 +62,16 @@ export interface StatementCaching {
    * change started), and the caller still owns it.
    */
   keep(pooled: PooledConnection, duckSql: string, prepared: DuckDBPreparedStatement): boolean;
-  /**
-   * The column names and Impala types of table `db.name` as read before, when DuckDB's
-   * schema has not changed since and the coordinator's catalog entry is the same
-   * (`info`, compared by identity: DDL replaces it).
-   */
-  tableColumns(db: string, name: string, info: TableInfo | undefined): readonly ScopeColumn[] | undefined;
-  /** Keeps what {@link tableColumns} answers (ignored once a schema change started). */
-  keepTableColumns(db: string, name: string, info: TableInfo | undefined, columns: readonly ScopeColumn[]): void;
+  /** DuckDB's columns of table `db.name` as read before, while DuckDB's schema has not changed since. */
+  duckColumns(db: string, name: string): readonly DuckColumn[] | undefined;
+  /** Keeps what {@link duckColumns} answers (ignored once a schema change started). */
+  keepDuckColumns(db: string, name: string, columns: readonly DuckColumn[]): void;
+}
+
+/** A column of a DuckDB table: its name as DuckDB spells it and its type. */
+export interface DuckColumn {
+  readonly name: string;
+  readonly type: DuckDBType;
 }
 
 /** Counts, for tests and the benchmarks. */
@@ -83,7 +84,7 @@ export interface PlanCacheStats {
 /** The plan cache of one engine. */
 export class PlanCache {
   readonly #templates = new LruMap<string, QueryTemplate>(PLANS_KEPT);
-  readonly #tables = new LruMap<string, { info: TableInfo | undefined; columns: readonly ScopeColumn[] }>(TABLES_KEPT);
+  readonly #tables = new LruMap<string, readonly DuckColumn[]>(TABLES_KEPT);
   #epoch = 0;
   /** Schema changes running now. */
   #changing = 0;
@@ -141,13 +142,9 @@ export class PlanCache {
         pooled.prepared.set(preparedKey(pooled, duckSql), prepared);
         return true;
       },
-      tableColumns: (db, name, info) => {
-        if (!current()) return undefined;
-        const kept = this.#tables.get(`${epoch}\u0001${db}\u0001${name}`);
-        return kept !== undefined && kept.info === info ? kept.columns : undefined;
-      },
-      keepTableColumns: (db, name, info, columns) => {
-        if (current()) this.#tables.set(`${epoch}\u0001${db}\u0001${name}`, { info, columns });
+      duckColumns: (db, name) => (current() ? this.#tables.get(`${epoch}\u0001${db}\u0001${name}`) : undefined),
+      keepDuckColumns: (db, name, columns) => {
+        if (current()) this.#tables.set(`${epoch}\u0001${db}\u0001${name}`, columns);
       },
     };
   }
