@@ -18,14 +18,15 @@ const SQL = 'SELECT 1';
 const CALL_TIMEOUT_MS = 10_000;
 
 /** A client under test: one connection and one HS2 session, or the pool. */
-interface Contender {
+export interface Contender {
   key: string;
   label: string;
   run(): Promise<unknown>;
   close(): Promise<void>;
 }
 
-const OPENERS: ReadonlyArray<{ key: string; label: string; open: (host: string, port: number, label: string, key: string) => Promise<Contender> }> = [
+/** The clients a2 compares, each opened on its own connection and session. */
+export const OPENERS: ReadonlyArray<{ key: string; label: string; open: (host: string, port: number, label: string, key: string) => Promise<Contender> }> = [
   {
     key: 'session',
     label: 'impala-ha CoordinatorSession (one connection)',
@@ -187,7 +188,8 @@ async function timeAll(contenders: readonly Contender[], t: Timing, meter: CpuMe
   return series;
 }
 
-function latencyTable(title: string, series: ReadonlyMap<string, Series>): Table {
+/** a2's table: one row per client, then the ratios the issue asks about. */
+export function latencyTable(title: string, series: ReadonlyMap<string, Series>): Table {
   const s = (k: string): Series => series.get(k)!;
   return throughputTable(title, [...series.values()], [
     { label: 'CoordinatorSession / hive-driver', a: s('session'), b: s('hive') },

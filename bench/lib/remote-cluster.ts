@@ -15,6 +15,13 @@ export interface RemoteClusterOptions {
   coordinators?: number;
   /** Coordinators as child processes of the host. Default false. */
   processes?: boolean;
+  /** Extra Node flags for the host process (e.g. `--cpu-prof` to profile the simulator). Default none. */
+  nodeFlags?: readonly string[];
+  /**
+   * The host script to run, e.g. another checkout's `bench/lib/sim-host.ts` to
+   * measure that version of the simulator. Default: this checkout's.
+   */
+  hostScript?: string;
 }
 
 interface Pending {
@@ -52,9 +59,10 @@ export class RemoteCluster {
 
   /** Forks the host, starts the cluster in it, and resolves once every coordinator listens. */
   static async start(options: RemoteClusterOptions = {}): Promise<RemoteCluster> {
-    const typescript = __filename.endsWith('.ts');
-    const child = fork(join(__dirname, typescript ? 'sim-host.ts' : 'sim-host.js'), [], {
-      execArgv: typescript ? ['--require', 'tsx/cjs'] : [],
+    const script = options.hostScript ?? join(__dirname, __filename.endsWith('.ts') ? 'sim-host.ts' : 'sim-host.js');
+    const typescript = script.endsWith('.ts');
+    const child = fork(script, [], {
+      execArgv: [...(typescript ? ['--require', 'tsx/cjs'] : []), ...(options.nodeFlags ?? [])],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const pending = new Map<number, Pending>();

@@ -119,6 +119,13 @@ export class BinaryWriter {
 
   flush(): void {}
 
+  /** Appends bytes already in the wire encoding (a struct encoded elsewhere). */
+  writeRaw(bytes: Uint8Array): void {
+    this.#reserve(bytes.length);
+    this.#buf.set(bytes, this.#pos);
+    this.#pos += bytes.length;
+  }
+
   #writeBytes(name: string, value: unknown, encoding: BufferEncoding): void {
     if (typeof value === 'string') {
       const length = Buffer.byteLength(value, encoding);

@@ -72,6 +72,12 @@ interface LoggedChange {
 
 /** What one coordinator currently knows. */
 export interface CatalogView {
+  /**
+   * Identifies this state of the catalog as a coordinator sees it: two views with
+   * the same version hold the same databases, tables and data sources (plan
+   * caches key on it).
+   */
+  readonly version: string;
   hasDatabase(db: string): boolean;
   table(db: string, table: string): TableInfo | undefined;
   /** Database names with comments, sorted. */
@@ -111,8 +117,9 @@ function cloneState(state: State): State {
   return new Map([...state].map(([name, db]) => [name, { comment: db.comment, tables: new Map(db.tables) }]));
 }
 
-function viewOf(state: State, stale: ReadonlyMap<string, string> = new Map()): CatalogView {
+function viewOf(version: string, state: State, stale: ReadonlyMap<string, string> = new Map()): CatalogView {
   return {
+    version,
     dataSource: (db, table) => stale.get(`${db}.${table}`),
     hasDatabase: (db) => state.has(db),
     table: (db, table) => state.get(db)?.tables.get(table),
@@ -134,6 +141,8 @@ export class Catalog {
   /** Snapshots of data changes every coordinator now has, for the engine to drop. */
   readonly #released: string[] = [];
   #seq = 0;
+  /** Sequence number of the newest change folded into the base state (every older one is there too). */
+  #folded = 0;
 
   /** @param now - the clock, in ms (injectable for tests). */
   constructor(now: () => number = () => performance.now()) {
@@ -164,16 +173,22 @@ export class Catalog {
     this.#fold();
   }
 
+  /**
+   * The version of what `coordinator` knows now (see {@link CatalogView.version}),
+   * without building the view.
+   */
+  versionFor(coordinator: number): string {
+    this.#fold();
+    return `${this.#seq}:${this.#seen(coordinator, this.#now())}`;
+  }
+
   /** What `coordinator` knows now. */
   viewFor(coordinator: number): CatalogView {
     this.#fold();
-    if (this.#pending.length === 0) return viewOf(this.#base);
     const now = this.#now();
-    let seen = this.#caughtUp.get(coordinator) ?? 0;
-    for (const entry of this.#pending) {
-      if (entry.origin === EVERYWHERE) continue;
-      if (entry.origin === coordinator || entry.at + entry.lagMs <= now) seen = Math.max(seen, entry.seq);
-    }
+    const seen = this.#seen(coordinator, now);
+    const version = `${this.#seq}:${seen}`;
+    if (this.#pending.length === 0) return viewOf(version, this.#base);
     const state = cloneState(this.#base);
     const stale = new Map<string, string>();
     for (const entry of this.#pending) {
@@ -186,7 +201,20 @@ export class Catalog {
       // The oldest write this coordinator lacks holds the data as it last knew it.
       if (change.op === 'data' && !stale.has(`${change.db}.${change.table}`)) stale.set(`${change.db}.${change.table}`, change.snapshot);
     }
-    return viewOf(state, stale);
+    return viewOf(version, state, stale);
+  }
+
+  /**
+   * The newest change `coordinator` has: with the log's length, it decides the
+   * whole view (every change up to it applies, later data changes are stale).
+   */
+  #seen(coordinator: number, now: number): number {
+    let seen = Math.max(this.#caughtUp.get(coordinator) ?? 0, this.#folded);
+    for (const entry of this.#pending) {
+      if (entry.origin === EVERYWHERE) continue;
+      if (entry.origin === coordinator || entry.at + entry.lagMs <= now) seen = Math.max(seen, entry.seq);
+    }
+    return seen;
   }
 
   /** Snapshots no coordinator reads any more (their change reached everyone), once each. */
@@ -199,7 +227,7 @@ export class Catalog {
   latest(): CatalogView {
     const state = cloneState(this.#base);
     for (const entry of this.#pending) applyChange(state, entry.change);
-    return viewOf(state);
+    return viewOf(`${this.#seq}:${this.#seq}`, state);
   }
 
   /** Moves changes every coordinator has into the base state, oldest first. */
@@ -210,6 +238,7 @@ export class Catalog {
       if (head.origin !== EVERYWHERE && head.at + head.lagMs > now) break;
       applyChange(this.#base, head.change);
       if (head.change.op === 'data') this.#released.push(head.change.snapshot);
+      this.#folded = head.seq;
       this.#pending.shift();
     }
   }

@@ -51,8 +51,10 @@ type Kind = EncodedColumn['kind'];
 type ValueOf<K extends Kind> = Extract<EncodedColumn, { kind: K }>['values'][number];
 
 const EMPTY = Buffer.alloc(0);
-/** Size of the slabs text values are carved from. */
+/** Largest slab text values are carved from; the first is small and each next one doubles up to this. */
 const SLAB_BYTES = 256 * 1024;
+/** The first slab (small results, numbers-only columns and one-row queries allocate little). */
+const FIRST_SLAB_BYTES = 1024;
 /** Decimal digits whose unscaled value is always a safe JS integer. */
 const MAX_SAFE_DECIMAL_DIGITS = 15;
 /** Distinct dates remembered per DATE column. */
@@ -109,12 +111,14 @@ function asBigInt(v: DuckDBValue): bigint {
  * instead of one per value, which dominates the cost of text columns.
  */
 class ByteSlab {
-  #slab = Buffer.allocUnsafe(SLAB_BYTES);
+  #slab = EMPTY;
   #offset = 0;
+  #next = FIRST_SLAB_BYTES;
 
   #reserve(maxBytes: number): void {
     if (this.#offset + maxBytes > this.#slab.length) {
-      this.#slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, maxBytes));
+      this.#slab = Buffer.allocUnsafe(Math.max(this.#next, maxBytes));
+      this.#next = Math.min(SLAB_BYTES, this.#next * 2);
       this.#offset = 0;
     }
   }

@@ -6,7 +6,9 @@
  * @internal
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckColumns } from './duck-columns';
 import { impalaTypeTextOfDuck } from './impala-types';
+import type { DuckColumn } from './plan-cache';
 import { staticPlan, stringColumns, summaryPlan, type PlanEnv, type StatementPlan } from './plan-types';
 import { duckTable } from './query-planner';
 import { optionRows, validateOption } from './query-options';
@@ -38,22 +40,17 @@ interface DescribedColumn {
 
 /** Columns of a table as DESCRIBE prints them: DuckDB's columns, Impala's declared types where known. */
 async function describeColumns(conn: DuckDBConnection, q: QualifiedName, env: PlanEnv): Promise<DescribedColumn[]> {
-  const sql = `SELECT * FROM ${duckTable(q)} LIMIT 0`;
   const declared = new Map((env.view.table(q.db, q.name)?.columns ?? []).map((c) => [c.name, c]));
+  let columns: readonly DuckColumn[];
   try {
-    const prepared = await conn.prepare(sql);
-    try {
-      return Array.from({ length: prepared.columnCount }, (_, i) => {
-        const name = prepared.columnName(i).toLowerCase();
-        const known = declared.get(name);
-        return { name, type: known?.type ?? impalaTypeTextOfDuck(prepared.columnType(i)), comment: known?.comment ?? '' };
-      });
-    } finally {
-      prepared.destroySync();
-    }
+    columns = await duckColumns(conn, q, env);
   } catch (err) {
-    throw mapDuckDbError(err, { sql, database: env.database });
+    throw mapDuckDbError(err, { sql: `SELECT * FROM ${duckTable(q)} LIMIT 0`, database: env.database });
   }
+  return columns.map(({ name, type }) => {
+    const known = declared.get(name);
+    return { name, type: known?.type ?? impalaTypeTextOfDuck(type), comment: known?.comment ?? '' };
+  });
 }
 
 function visibleTable(env: PlanEnv, q: QualifiedName): void {

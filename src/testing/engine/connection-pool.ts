@@ -6,14 +6,28 @@
  *
  * @internal
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { LruMap } from './lru-map';
 import { databaseNotFoundError } from './sql-errors';
 import { duckIdent } from './sql-lexer';
+
+/** Prepared queries kept per connection (a prepared statement runs on the connection that made it). */
+const PREPARED_PER_CONNECTION = 32;
 
 /** A pooled connection and the DuckDB schema it currently resolves names in. */
 export interface PooledConnection {
   readonly connection: DuckDBConnection;
   schema: string | undefined;
+  /** The session user `user()` answers on this connection (see session-functions); undefined until set. */
+  user: string | undefined;
+  /**
+   * Prepared queries kept for reuse on this connection (see plan-cache), freed when
+   * evicted or when the connection closes. Only the statement holding the
+   * connection touches them.
+   */
+  readonly prepared: LruMap<string, DuckDBPreparedStatement>;
+  /** The plan cache's schema epoch `prepared` belongs to. */
+  preparedEpoch: number;
 }
 
 /** Connection counts, for leak checks. */
@@ -46,7 +60,7 @@ export class DuckDbConnectionPool {
    */
   async acquire(schema: string): Promise<PooledConnection> {
     if (this.#closed) throw new Error('DuckDB connection pool is closed');
-    const pooled = this.#idle.pop() ?? { connection: await this.#instance.connect(), schema: undefined };
+    const pooled = this.#idle.pop() ?? newPooled(await this.#instance.connect());
     this.#busy.add(pooled);
     if (pooled.schema !== schema) {
       try {
@@ -85,4 +99,9 @@ export class DuckDbConnectionPool {
     this.#idle.length = 0;
     this.#busy.clear();
   }
+}
+
+function newPooled(connection: DuckDBConnection): PooledConnection {
+  // Closing the connection frees its prepared statements too (DuckDB tracks them).
+  return { connection, schema: undefined, user: undefined, prepared: new LruMap(PREPARED_PER_CONNECTION, (p) => p.destroySync()), preparedEpoch: 0 };
 }

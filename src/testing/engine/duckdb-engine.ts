@@ -13,11 +13,13 @@ import { DataVersions } from './data-versions';
 import { SESSION_FUNCTION_MACROS, setSessionUser } from './session-functions';
 import { DuckDbConnectionPool, type PoolStats, type PooledConnection } from './connection-pool';
 import { resolveEngineOptions, type DuckDbEngineOptions, type ResolvedEngineOptions } from './engine-options';
+import { PlanCache, type PlanCacheStats } from './plan-cache';
 import type { PlanEnv, RunContext, StatementPlan } from './plan-types';
 import { defaultQueryOptions, effectiveOption, isTrueOption, validateOverlay } from './query-options';
-import { StaticCursor, type ResultCursor } from './result-cursor';
+import { StaticCursor } from './result-cursor';
 import { cancelledError, mapDuckDbError } from './sql-errors';
 import { planStatement } from './statement-planner';
+import { mayChangeSchema, settle, validateContext, withTimeout, type StatementRecord } from './statement-record';
 import {
   SimSqlError,
   type EncodedBatch,
@@ -37,6 +39,8 @@ export interface DuckDbSqlEngine extends SqlEngine {
   seed(sql: string): Promise<void>;
   /** Open statements and DuckDB connections, for leak checks. */
   stats(): EngineStats;
+  /** Plan cache hits and misses of queries so far, and the plans it keeps (for tests and benchmarks). */
+  planCacheStats(): PlanCacheStats;
 }
 
 /** Resource counts of an engine. */
@@ -48,26 +52,6 @@ export interface EngineStats {
   readonly connections: PoolStats;
   /** Table snapshots kept for coordinators that have not received a write yet. */
   readonly snapshots: number;
-}
-
-type StatementState = 'planning' | 'planned' | 'running' | 'ready' | 'failed' | 'cancelled';
-
-interface StatementRecord {
-  readonly id: string;
-  readonly ctx: StatementContext;
-  readonly abort: AbortController;
-  state: StatementState;
-  plan: StatementPlan | undefined;
-  conn: PooledConnection | undefined;
-  /** Connection being acquired (so a cancel can wait for it). */
-  acquiring: Promise<PooledConnection> | undefined;
-  cursor: ResultCursor | undefined;
-  /** The running plan, execute or fetch, settled (never rejects). */
-  busy: Promise<void>;
-  /** DuckDB was interrupted on this statement's connection: do not reuse it. */
-  interrupted: boolean;
-  /** Snapshots the statement reads (held until it is released). */
-  snapshots: readonly string[];
 }
 
 /** Idle DuckDB connections kept for reuse. */
@@ -89,41 +73,12 @@ const MACROS = [
   ...SESSION_FUNCTION_MACROS,
 ];
 
-/** Refuses a malformed plan request with a message naming the field (a front-end bug, not a SQL error). */
-function validateContext(sql: unknown, ctx: StatementContext): void {
-  const problem =
-    typeof sql !== 'string'
-      ? 'sql must be a string'
-      : !Number.isInteger(ctx.coordinator) || ctx.coordinator < 0
-        ? `ctx.coordinator must be a non-negative integer, got ${String(ctx.coordinator)}`
-        : typeof ctx.session?.database !== 'string' || ctx.session.database === ''
-          ? 'ctx.session.database must be a non-empty database name'
-          : typeof ctx.session.options !== 'object' || typeof ctx.overlay !== 'object'
-            ? 'ctx.session.options and ctx.overlay must be objects of option name to value'
-            : undefined;
-  if (problem !== undefined) throw new SimSqlError(`plan: ${problem}`);
-}
-
-function settle(p: Promise<unknown>): Promise<void> {
-  return p.then(
-    () => undefined,
-    () => undefined,
-  );
-}
-
-function withTimeout(p: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
 class DuckDbEngine implements DuckDbSqlEngine {
   readonly #instance: DuckDBInstance;
   readonly #pool: DuckDbConnectionPool;
   readonly #catalog = new Catalog();
   readonly #versions = new DataVersions();
+  readonly #plans = new PlanCache();
   /** Snapshot drops in the background; close() waits for them before closing DuckDB. */
   #collecting: Promise<void> = Promise.resolve();
   readonly #records = new Map<string, StatementRecord>();
@@ -169,17 +124,28 @@ class DuckDbEngine implements DuckDbSqlEngine {
     };
     this.#records.set(id, record);
     const database = ctx.session.database.toLowerCase();
+    const catalog = this.#catalog;
+    const cache = this.#plans.forStatement(sql, database, ctx, catalog.versionFor(ctx.coordinator));
+    // A kept plan needs neither view; otherwise both are read now, as planning starts.
+    let view = cache?.hit === undefined ? catalog.viewFor(ctx.coordinator) : undefined;
+    let latest = cache?.hit === undefined ? catalog.latest() : undefined;
     const env: PlanEnv = {
       sql,
       ctx,
       database,
-      view: this.#catalog.viewFor(ctx.coordinator),
-      latest: this.#catalog.latest(),
+      get view() {
+        return (view ??= catalog.viewFor(ctx.coordinator));
+      },
+      get latest() {
+        return (latest ??= catalog.latest());
+      },
       connection: () => this.#connection(record),
       readSnapshots: (snapshots) => {
+        if (snapshots.length === 0) return;
         record.snapshots = [...record.snapshots, ...snapshots];
         this.#versions.read(snapshots);
       },
+      cache,
     };
     const planning = planStatement(env);
     record.busy = settle(planning);
@@ -226,22 +192,32 @@ class DuckDbEngine implements DuckDbSqlEngine {
         connection: () => this.#connection(record),
       };
       const lagMs = sync ? this.#options.syncDdlDelayMs : this.#options.catalogLagMs;
-      let outcome: Awaited<ReturnType<StatementPlan['run']>>;
-      const writes = plan.writes;
-      if (writes !== undefined && lagMs > 0) {
-        // Other coordinators keep reading the data as it was until the change reaches them.
-        const conn = (await rc.connection()).connection;
-        const { result, snapshot } = await this.#versions.snapshotAndWrite(conn, writes, () => plan.run(rc));
-        outcome = { ...result, changes: [...(result.changes ?? []), { op: 'data', db: writes.db, table: writes.name, snapshot }] };
-      } else {
-        outcome = await plan.run(rc);
-      }
-      // Record what DuckDB already did even when a cancel raced it, so the catalog never disagrees with the data.
-      if (outcome.changes !== undefined && outcome.changes.length > 0) {
-        this.#catalog.record(outcome.changes, record.ctx.coordinator, lagMs);
-      }
+      const runAndRecord = async (): Promise<Awaited<ReturnType<StatementPlan['run']>>> => {
+        let outcome: Awaited<ReturnType<StatementPlan['run']>>;
+        const writes = plan.writes;
+        if (writes !== undefined && lagMs > 0) {
+          // Other coordinators keep reading the data as it was until the change reaches them.
+          const conn = (await rc.connection()).connection;
+          const { result, snapshot } = await this.#versions.snapshotAndWrite(conn, writes, () => plan.run(rc));
+          outcome = { ...result, changes: [...(result.changes ?? []), { op: 'data', db: writes.db, table: writes.name, snapshot }] };
+        } else {
+          outcome = await plan.run(rc);
+        }
+        // Record what DuckDB already did even when a cancel raced it, so the catalog never disagrees with the data.
+        if (outcome.changes !== undefined && outcome.changes.length > 0) {
+          this.#catalog.record(outcome.changes, record.ctx.coordinator, lagMs);
+        }
+        return outcome;
+      };
+      // DDL and catalog commands may change DuckDB's schema: no plan is kept or reused meanwhile.
+      const outcome = mayChangeSchema(plan.kind) ? await this.#plans.aroundSchemaChange(runAndRecord) : await runAndRecord();
       if (signal.aborted) throw cancelledError();
-      if (sync && (plan.kind === 'ddl' || plan.kind === 'dml')) await cancellableDelay(this.#options.syncDdlDelayMs, signal);
+      if (sync && (plan.kind === 'ddl' || plan.kind === 'dml')) {
+        // Until the catalog's clock says every coordinator has the change: a timer can
+        // fire a little before that (libuv counts from the start of the loop turn).
+        const visibleAt = performance.now() + this.#options.syncDdlDelayMs;
+        while (performance.now() < visibleAt) await cancellableDelay(Math.max(1, Math.ceil(visibleAt - performance.now())), signal);
+      }
       record.cursor = outcome.cursor ?? (plan.hasResultSet ? new StaticCursor(plan.columns, outcome.rows ?? []) : undefined);
       if (outcome.cursor === undefined || outcome.cursor.done) this.#releaseConnection(record, true);
       record.state = 'ready';
@@ -321,21 +297,27 @@ class DuckDbEngine implements DuckDbSqlEngine {
 
   async seed(sql: string): Promise<void> {
     this.#assertOpen();
-    const pooled = await this.#pool.acquire('default');
-    try {
-      await pooled.connection.run(sql);
-    } catch (err) {
-      throw new SimSqlError(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.#pool.release(pooled, false);
-    }
-    await syncCatalogWithDuckDb(this.#instance, this.#catalog);
+    await this.#plans.aroundSchemaChange(async () => {
+      const pooled = await this.#pool.acquire('default');
+      try {
+        await pooled.connection.run(sql);
+      } catch (err) {
+        throw new SimSqlError(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        this.#pool.release(pooled, false);
+      }
+      await syncCatalogWithDuckDb(this.#instance, this.#catalog);
+    });
   }
 
   stats(): EngineStats {
     let bufferedRows = 0;
     for (const record of this.#records.values()) bufferedRows += record.cursor?.bufferedRows ?? 0;
     return { statements: this.#records.size, bufferedRows, connections: this.#pool.stats(), snapshots: this.#versions.live };
+  }
+
+  planCacheStats(): PlanCacheStats {
+    return this.#plans.stats();
   }
 
   async close(): Promise<void> {

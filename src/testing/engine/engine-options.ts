@@ -31,8 +31,11 @@ export interface DuckDbEngineOptions {
    */
   maxRowsPerBatch?: number;
   /**
-   * DuckDB worker threads.
-   * @defaultValue DuckDB's default (one per core)
+   * DuckDB worker threads. With 1, each statement runs on the thread that calls
+   * into DuckDB (statements on different connections still run side by side);
+   * more start DuckDB's own workers, which every statement wakes, a cost that
+   * outweighs parallel scans on the small tables a simulator holds.
+   * @defaultValue 1
    */
   threads?: number;
 }
@@ -49,6 +52,7 @@ export interface ResolvedEngineOptions {
 
 const DEFAULT_SYNC_DDL_DELAY_MS = 20;
 const DEFAULT_MAX_ROWS_PER_BATCH = 10240;
+const DEFAULT_THREADS = 1;
 
 function invalid(option: string, accepted: string, value: unknown): ConfigError {
   return new ConfigError(
@@ -87,6 +91,6 @@ export function resolveEngineOptions(options: DuckDbEngineOptions): ResolvedEngi
     syncDdlDelayMs: milliseconds('syncDdlDelayMs', options.syncDdlDelayMs, DEFAULT_SYNC_DDL_DELAY_MS),
     database: options.database ?? ':memory:',
     maxRowsPerBatch: positiveInteger('maxRowsPerBatch', options.maxRowsPerBatch) ?? DEFAULT_MAX_ROWS_PER_BATCH,
-    duckdbConfig: threads === undefined ? {} : { threads: String(threads) },
+    duckdbConfig: { threads: String(threads ?? DEFAULT_THREADS) },
   };
 }

@@ -8,6 +8,7 @@
 export { createDuckDbEngine } from './duckdb-engine';
 export type { DuckDbSqlEngine, EngineStats } from './duckdb-engine';
 export type { DuckDbEngineOptions } from './engine-options';
+export type { PlanCacheStats } from './plan-cache';
 export { SimSqlError } from './types';
 export type {
   EncodedBatch,

@@ -8,6 +8,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog, CatalogChange, CatalogView } from './catalog';
 import type { PooledConnection } from './connection-pool';
+import type { StatementCaching } from './plan-cache';
 import type { ResultCursor } from './result-cursor';
 import type { QualifiedName } from './token-cursor';
 import { mapDuckDbError } from './sql-errors';
@@ -70,6 +71,8 @@ export interface PlanEnv {
    * the view was read, before any await, so no snapshot is dropped in between.
    */
   readSnapshots(snapshots: readonly string[]): void;
+  /** The plan cache for this statement; undefined while a schema change runs. */
+  readonly cache?: StatementCaching | undefined;
 }
 
 /** Result columns of a DDL statement (protocol reference §2.6). */

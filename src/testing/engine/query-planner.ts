@@ -4,16 +4,15 @@
  *
  * @internal
  */
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
 import createDebug from 'debug';
 import { reportedOf } from './analysis/impala-type';
 import { typeQuery } from './analysis/query-typing';
 import type { CatalogView } from './catalog';
-import { createEncoder, type ColumnEncoder } from './column-encoder';
+import { ConstantRows, prepareStatement, queryShape, templatePlan, type QueryTemplate } from './query-template';
 import { rewriteTokens } from './dialect-rewrite';
 import { declaredCharType, reportedType, type ReportedType } from './impala-types';
 import { runDuckStatements, stringColumns, type PlanEnv, type StatementPlan } from './plan-types';
-import { DuckDbStreamCursor } from './result-cursor';
 import { checkWritable } from './dml-targets';
 import { analysisError, mapDuckDbError, tableNotFoundError, unresolvedTableError, writtenPath } from './sql-errors';
 import { duckIdent, duckString } from './sql-lexer';
@@ -65,14 +64,6 @@ async function parse(conn: DuckDBConnection, sql: string, database: string): Pro
   }
 }
 
-async function prepare(conn: DuckDBConnection, sql: string, database: string): Promise<DuckDBPreparedStatement> {
-  try {
-    return await conn.prepare(sql);
-  } catch (err) {
-    throw mapDuckDbError(err, { sql, database });
-  }
-}
-
 const debug = createDebug('impala-ha:sim:typing');
 
 /** Prepares the Impala-typed form of a query; undefined when DuckDB refuses it (the untyped form is then used). */
@@ -92,10 +83,14 @@ function impalaColumnName(duckName: string): string {
 
 interface PreparedQuery {
   readonly duckSql: string;
+  /** See {@link queryShape}. */
+  readonly small: boolean;
+  readonly constant: boolean;
   readonly delayMs: number;
   readonly prepared: DuckDBPreparedStatement;
   readonly columns: SimColumn[];
-  readonly encoders: ColumnEncoder[];
+  /** DuckDB's type of each column. */
+  readonly types: DuckDBType[];
 }
 
 /**
@@ -112,12 +107,12 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
   const typed = await typeQuery(conn, cur, start, env);
   const typedPrepared = typed === undefined ? undefined : await prepareTyped(conn, typed.duckSql);
   const duckSql = typedPrepared === undefined ? rewritten.sql : (typed as NonNullable<typeof typed>).duckSql;
-  const prepared = typedPrepared ?? (await prepare(conn, duckSql, env.database));
+  const prepared = typedPrepared ?? (await prepareStatement(conn, duckSql, env.database));
   const nulls = nullLiteralNames(sig);
   const declared = declaredCharColumns(refs, env);
   const labels = typed?.columns.length === prepared.columnCount ? typed.columns : undefined;
   const columns: SimColumn[] = [];
-  const encoders: ColumnEncoder[] = [];
+  const types: DuckDBType[] = [];
   for (let i = 0; i < prepared.columnCount; i++) {
     const duckName = impalaColumnName(prepared.columnName(i));
     const type = prepared.columnType(i);
@@ -125,32 +120,32 @@ async function prepareQuery(cur: TokenCursor, start: number, env: PlanEnv): Prom
     let reported = impalaType === undefined ? reportedType(type) : reportedOf(impalaType);
     if (impalaType === undefined && type.typeId === DuckDBTypeId.INTEGER && nulls.has(duckName)) reported = { type: 'NULL' };
     else if (impalaType === undefined && type.typeId === DuckDBTypeId.VARCHAR) reported = declared.get(duckName) ?? reported;
-    const column: SimColumn = { name: labels?.[i]?.label ?? duckName, ...reported };
-    columns.push(column);
-    encoders.push(createEncoder(column, type));
+    columns.push({ name: labels?.[i]?.label ?? duckName, ...reported });
+    types.push(type);
   }
-  return { duckSql, delayMs: rewritten.delayMs, prepared, columns, encoders };
+  return { duckSql, ...queryShape(sig), delayMs: rewritten.delayMs, prepared, columns, types };
 }
 
-/** A query (SELECT / WITH / VALUES) streamed from DuckDB. */
-export async function planQuery(cur: TokenCursor, start: number, env: PlanEnv): Promise<StatementPlan> {
-  const q = await prepareQuery(cur, start, env);
-  return {
-    kind: 'query',
-    hasResultSet: true,
-    columns: q.columns,
+/**
+ * A query (SELECT / WITH / VALUES) streamed from DuckDB, planned from its text;
+ * the plan cache keeps what was decided.
+ *
+ * @param snapshots - the snapshots the (already redirected) tokens read.
+ */
+export async function planQuery(cur: TokenCursor, env: PlanEnv, snapshots: readonly string[]): Promise<StatementPlan> {
+  const q = await prepareQuery(cur, 0, env);
+  const template: QueryTemplate = {
+    duckSql: q.duckSql,
+    small: q.small,
     delayMs: q.delayMs,
-    run: async () => {
-      try {
-        const cursor = new DuckDbStreamCursor(await q.prepared.stream(), q.encoders);
-        await cursor.prime();
-        return { cursor };
-      } catch (err) {
-        throw mapDuckDbError(err, { sql: q.duckSql, database: env.database });
-      }
-    },
-    dispose: () => q.prepared.destroySync(),
+    columns: q.columns,
+    types: q.types,
+    snapshots,
+    constant: q.constant ? new ConstantRows() : undefined,
   };
+  env.cache?.store(env.view.version, template);
+  const kept = env.cache?.keep(await env.connection(), q.duckSql, q.prepared) ?? false;
+  return templatePlan(template, q.prepared, kept, env);
 }
 
 /** The DuckDB work of an INSERT / UPSERT, validated by DuckDB at plan time. */
@@ -195,7 +190,7 @@ async function insertStatements(cur: TokenCursor, stmt: Extract<ParsedStatement,
   const verb = stmt.mode === 'upsert' && (await hasPrimaryKey(conn, target)) ? 'INSERT OR REPLACE INTO' : 'INSERT INTO';
   const columnList = columns === undefined ? '' : ` (${columns.map(duckIdent).join(', ')})`;
   const insert = `${verb} ${duckTable(target)}${columnList} ${select}`;
-  (await prepare(conn, insert, env.database)).destroySync();
+  (await prepareStatement(conn, insert, env.database)).destroySync();
   const work = { target, insert, delayMs: body.delayMs };
   if (stmt.mode !== 'overwrite') return { ...work, statements: [insert], cleanup: undefined };
   // The rows to write are computed before the old ones go: INSERT OVERWRITE t
@@ -262,7 +257,7 @@ export async function planDml(cur: TokenCursor, verb: 'UPDATE' | 'DELETE' | 'MER
     writes = qualify(targetRef.table, env.database);
     checkWritable(verb, writes, env.view.table(writes.db, writes.name));
   }
-  (await prepare(conn, sql, env.database)).destroySync();
+  (await prepareStatement(conn, sql, env.database)).destroySync();
   return {
     kind: 'dml',
     hasResultSet: false,

@@ -5,10 +5,10 @@
  *
  * @internal
  */
-import type { DuckDBDataChunk, DuckDBResult, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBMaterializedResult, DuckDBVector } from '@duckdb/node-api';
 import type { ColumnEncoder } from './column-encoder';
 import { NullBitmap } from './column-encoder';
-import type { EncodedBatch, SimColumn } from './types';
+import type { EncodedBatch, EncodedColumn, SimColumn } from './types';
 
 /** Hands out a statement's rows in batches. */
 export interface ResultCursor {
@@ -55,16 +55,67 @@ export class StaticCursor implements ResultCursor {
   }
 }
 
+/** Rows encoded before (a constant query's), handed out again without copying them. */
+export class BatchCursor implements ResultCursor {
+  readonly #batch: EncodedBatch;
+  #offset = 0;
+
+  /** @param batch - every row; its columns are shared, never changed. */
+  constructor(batch: EncodedBatch) {
+    this.#batch = batch;
+  }
+
+  get done(): boolean {
+    return this.#offset >= this.#batch.rowCount;
+  }
+
+  get bufferedRows(): number {
+    return this.#batch.rowCount - this.#offset;
+  }
+
+  async next(maxRows: number): Promise<EncodedBatch> {
+    const start = this.#offset;
+    const end = Math.min(this.#batch.rowCount, start + maxRows);
+    this.#offset = end;
+    const columns = start === 0 && end === this.#batch.rowCount ? this.#batch.columns : this.#batch.columns.map((c) => sliceColumn(c, start, end));
+    return { columns, rowCount: end - start, done: this.done };
+  }
+}
+
+/** Rows `[start, end)` of an encoded column, with its nulls bitmap rebuilt. */
+function sliceColumn(col: EncodedColumn, start: number, end: number): EncodedColumn {
+  const nulls = new NullBitmap();
+  for (let i = start; i < end; i++) nulls.push((((col.nulls[i >> 3] ?? 0) >> (i & 7)) & 1) === 1);
+  // Every member of the union has the same shape; slicing keeps the member.
+  return { ...col, values: col.values.slice(start, end), nulls: nulls.take() } as EncodedColumn;
+}
+
+/** Where a DuckDB cursor reads chunks from: a streaming result (DuckDBResult) or {@link materializedChunks}. */
+export interface ChunkSource {
+  /** The next chunk; null (or an empty chunk) at the end. */
+  fetchChunk(): Promise<DuckDBDataChunk | null>;
+}
+
+/**
+ * The chunks of a result DuckDB already holds whole, read on the calling thread
+ * (a streaming result's `fetchChunk` is a trip to a worker thread each time).
+ */
+export function materializedChunks(result: DuckDBMaterializedResult): ChunkSource {
+  const count = result.chunkCount;
+  let next = 0;
+  return { fetchChunk: async () => (next < count ? result.getChunk(next++) : null) };
+}
+
 /** Streams a DuckDB result chunk by chunk. */
 export class DuckDbStreamCursor implements ResultCursor {
-  readonly #result: DuckDBResult;
+  readonly #result: ChunkSource;
   readonly #encoders: readonly ColumnEncoder[];
   #chunk: DuckDBDataChunk | undefined;
   #vectors: DuckDBVector[] = [];
   #offset = 0;
   #eos = false;
 
-  constructor(result: DuckDBResult, encoders: readonly ColumnEncoder[]) {
+  constructor(result: ChunkSource, encoders: readonly ColumnEncoder[]) {
     this.#result = result;
     this.#encoders = encoders;
   }

@@ -20,11 +20,10 @@ export const SESSION_FUNCTION_MACROS: readonly string[] = [
   ...['user', 'effective_user', 'logged_in_user'].map((fn) => `CREATE OR REPLACE MACRO ${fn}() AS getvariable('${USER_VARIABLE}')`),
 ];
 
-const lastUser = new WeakMap<PooledConnection, string>();
-
 /** Makes `user()` on this connection answer `user` (a no-op when it already does). */
 export async function setSessionUser(conn: PooledConnection, user: string): Promise<void> {
-  if (lastUser.get(conn) === user) return;
+  if (conn.user === user) return;
+  conn.user = undefined;
   await conn.connection.run(`SET VARIABLE ${USER_VARIABLE} = ${duckString(user)}`);
-  lastUser.set(conn, user);
+  conn.user = user;
 }

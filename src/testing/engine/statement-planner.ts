@@ -8,6 +8,7 @@ import { planCommand } from './command-planner';
 import { planDdl } from './ddl-planner';
 import type { PlanEnv, StatementPlan } from './plan-types';
 import { planDml, planExplain, planInsert, planQuery } from './query-planner';
+import { planKeptQuery } from './query-template';
 import { parseMemSpec } from './option-values';
 import { effectiveOption } from './query-options';
 import { staleReads } from './data-versions';
@@ -17,7 +18,8 @@ import { TokenCursor } from './token-cursor';
 import { SimSqlError } from './types';
 
 /**
- * Analyses a statement as the coordinator in `env` would and prepares it to run.
+ * Analyses a statement as the coordinator in `env` would and prepares it to run;
+ * a query planned before under the same key (see plan-cache) is not planned again.
  *
  * @throws SimSqlError - with Impala's text for anything Impala would refuse before running.
  */
@@ -28,13 +30,19 @@ export async function planStatement(env: PlanEnv): Promise<StatementPlan> {
   if (limit > 0 && length > limit) {
     throw new SimSqlError(`Statement length of ${length} bytes exceeds the maximum statement length (${limit} bytes)`);
   }
+  const kept = env.cache?.hit;
+  if (kept !== undefined) {
+    // Same text, database and catalog version: the same snapshots are current.
+    env.readSnapshots(kept.snapshots);
+    return planKeptQuery(kept, env);
+  }
   const parsed = new TokenCursor(env.sql);
   const stmt = parseStatement(parsed);
   // Tables whose newest data has not reached this coordinator are read as it knows them.
   const stale = readsData(stmt) ? staleReads(parsed.sig, findTableReferences(parsed.sig), env.view, env.database) : undefined;
-  if (stale === undefined || stale.snapshots.length === 0) return planParsed(parsed, stmt, env);
+  if (stale === undefined || stale.snapshots.length === 0) return planParsed(parsed, stmt, env, []);
   env.readSnapshots(stale.snapshots);
-  return planParsed(new TokenCursor(env.sql, stale.replacements), stmt, env);
+  return planParsed(new TokenCursor(env.sql, stale.replacements), stmt, env, stale.snapshots);
 }
 
 /**
@@ -56,10 +64,10 @@ function readsData(stmt: ParsedStatement): boolean {
   }
 }
 
-async function planParsed(cur: TokenCursor, stmt: ParsedStatement, env: PlanEnv): Promise<StatementPlan> {
+async function planParsed(cur: TokenCursor, stmt: ParsedStatement, env: PlanEnv, snapshots: readonly string[]): Promise<StatementPlan> {
   switch (stmt.type) {
     case 'query':
-      return planQuery(cur, 0, env);
+      return planQuery(cur, env, snapshots);
     case 'explain':
       return planExplain(cur, stmt, env);
     case 'insert':

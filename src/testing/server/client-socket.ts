@@ -81,6 +81,10 @@ export class ClientSocket implements ServedSocket {
   #heldWrites: Array<{ data: Buffer; then?: () => void }> = [];
   #closed = false;
   #endAfterReply = false;
+  /** Replies are being collected to go out in one write (see #serve). */
+  #corked = false;
+  /** What nextRequest found at the head of #stream, while #stream is unchanged. */
+  #peeked: { stream: Buffer; next: { length: number; method: string } | undefined } | undefined;
 
   /**
    * @param sasl Mechanisms offered; undefined = NOSASL.
@@ -110,6 +114,7 @@ export class ClientSocket implements ServedSocket {
 
   /** Stops reading and keeps outgoing bytes (a frozen process). */
   hold(): void {
+    this.#uncork();
     this.#held = true;
     this.socket.pause();
   }
@@ -127,6 +132,7 @@ export class ClientSocket implements ServedSocket {
   /** Like kill -9: the peer sees ECONNRESET. */
   reset(): void {
     if (this.#closed) return;
+    this.#uncork();
     // Only a TCP handle can send a reset; under TLS that is the raw socket.
     this.#raw.resetAndDestroy();
     if (this.#raw !== this.socket) this.socket.destroy();
@@ -138,6 +144,7 @@ export class ClientSocket implements ServedSocket {
    */
   end(afterReply = false): void {
     if (this.#closed) return;
+    this.#uncork();
     if (afterReply && this.#busy && !this.#held) {
       this.#endAfterReply = true;
       // Bounded: a reply that never comes must not keep the coordinator alive.
@@ -206,11 +213,17 @@ export class ClientSocket implements ServedSocket {
     this.#stream = this.#stream.length === 0 ? Buffer.from(bytes) : Buffer.concat([this.#stream, bytes]);
   }
 
+  /** The request at the head of the unread bytes, if it is complete (parsed once per state of #stream). */
+  #peek(): { length: number; method: string } | undefined {
+    if (this.#peeked?.stream !== this.#stream) this.#peeked = { stream: this.#stream, next: nextRequest(this.#stream) };
+    return this.#peeked.next;
+  }
+
   #pump(): void {
     if (this.#busy || this.#held || this.#closed) return;
     let next;
     try {
-      next = nextRequest(this.#stream);
+      next = this.#peek();
     } catch (err) {
       if (err instanceof MalformedRequestError) {
         // impalad drops a connection whose bytes are not Thrift (e.g. a SASL client on a NOSASL port).
@@ -241,8 +254,22 @@ export class ClientSocket implements ServedSocket {
     if (this.#host.shouldDropReply(method)) {
       // Half the reply reaches the client, then the connection is reset: what a
       // proxy or a dying peer does in the middle of a large FetchResults.
+      this.#uncork();
       const cut = Math.max(1, Math.floor(out.length / 2));
       this.#write(out.subarray(0, cut), () => this.reset());
+      return;
+    }
+    if (this.#pipelined()) {
+      // The client sent the next request already (pipelining): its reply joins this
+      // one in a single write, or this one goes alone at the end of the event-loop turn.
+      if (!this.#corked) {
+        this.#corked = true;
+        this.socket.cork();
+        setImmediate(() => this.#uncork());
+      }
+      this.#write(out);
+      this.#busy = false;
+      this.#pump();
       return;
     }
     this.#write(out, () => {
@@ -250,6 +277,24 @@ export class ClientSocket implements ServedSocket {
       if (this.#endAfterReply) this.end();
       else this.#pump();
     });
+    this.#uncork();
+  }
+
+  /** Whether a whole request waits behind the one just answered (and may be served at once). */
+  #pipelined(): boolean {
+    if (this.#held || this.#closed || this.#endAfterReply) return false;
+    try {
+      return this.#peek() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Sends the replies collected by #serve. */
+  #uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.socket.uncork();
   }
 
   #write(data: Buffer, then?: () => void): void {

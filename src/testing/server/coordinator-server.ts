@@ -1,10 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import * as tls from 'node:tls';
-import { TBinaryProtocol, TBufferedTransport, TFramedTransport } from 'thrift';
+import { TBinaryProtocol, TFramedTransport } from 'thrift';
 import { ClientSocket, type ServedSocket } from './client-socket';
 import type { HttpAuthority } from './http-authority';
 import { HttpClientSocket, type HttpRequestHost, type StatusFault } from './http-client-socket';
+import { ReplyWriter } from './reply-writer';
 import type { SaslServerConfig } from './sasl-negotiator';
 
 /** The generated Processor's shape: reads one request, writes one reply and flushes it. */
@@ -210,9 +211,9 @@ export class CoordinatorServer implements HttpRequestHost {
     const processor = this.#processors.get(socket);
     if (processor === undefined || this.#stopped) return Promise.reject(new Error('coordinator stopped'));
     return new Promise<Buffer>((resolve, reject) => {
-      const output = new TBufferedTransport(undefined, (reply) => (reply === undefined ? reject(new Error('empty Thrift reply')) : resolve(reply)));
+      const output = new ReplyWriter((reply) => (reply.length === 0 ? reject(new Error('empty Thrift reply')) : resolve(reply)));
       try {
-        processor.process(new TBinaryProtocol(new TFramedTransport(message)), new TBinaryProtocol(output));
+        processor.process(new TBinaryProtocol(new TFramedTransport(message)), output as unknown as TBinaryProtocol);
       } catch (err) {
         reject(err);
       }

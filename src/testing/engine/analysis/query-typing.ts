@@ -6,10 +6,11 @@
  *
  * @internal
  */
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { duckColumns } from '../duck-columns';
+import type { DuckColumn } from '../plan-cache';
 import { rewriteTokens } from '../dialect-rewrite';
 import type { PlanEnv } from '../plan-types';
-import { duckIdent } from '../sql-lexer';
 import { findTableReferences } from '../statement-scan';
 import { qualify, type TokenCursor } from '../token-cursor';
 import { Unsupported } from './expr-parser';
@@ -44,7 +45,8 @@ function impalaTypeOfDuck(type: DuckDBType): ImpalaType | undefined {
 /**
  * Columns of the catalog tables a query reads: names and types from DuckDB (a
  * prepared `SELECT *`, much cheaper than scanning `duckdb_columns()`), with
- * Impala's declared types laid over where the catalog has them.
+ * Impala's declared types (from this coordinator's catalog) laid over where the
+ * catalog has them.
  */
 async function loadColumns(conn: DuckDBConnection, cur: TokenCursor, start: number, env: PlanEnv): Promise<Map<string, ScopeColumn[]>> {
   const tables = new Map<string, ScopeColumn[]>();
@@ -52,24 +54,20 @@ async function loadColumns(conn: DuckDBConnection, cur: TokenCursor, start: numb
     const q = qualify(ref.table, env.database);
     const key = `${q.db}.${q.name}`;
     if (tables.has(key)) continue;
-    let prepared: DuckDBPreparedStatement;
+    let columns: readonly DuckColumn[];
     try {
-      prepared = await conn.prepare(`SELECT * FROM ${duckIdent(q.db)}.${duckIdent(q.name)}`);
+      columns = await duckColumns(conn, q, env);
     } catch {
       continue;
     }
-    try {
-      const declared = env.view.table(q.db, q.name)?.columns ?? [];
-      const columns: ScopeColumn[] = [];
-      for (let i = 0; i < prepared.columnCount; i++) {
-        const name = prepared.columnName(i).toLowerCase();
+    const declared = env.view.table(q.db, q.name)?.columns ?? [];
+    tables.set(
+      key,
+      columns.map(({ name, type }) => {
         const text = declared.find((c) => c.name === name)?.type;
-        columns.push({ name, type: text === undefined ? impalaTypeOfDuck(prepared.columnType(i)) : parseTypeText(text) });
-      }
-      tables.set(key, columns);
-    } finally {
-      prepared.destroySync();
-    }
+        return { name, type: text === undefined ? impalaTypeOfDuck(type) : parseTypeText(text) };
+      }),
+    );
   }
   return tables;
 }
