@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import createDebug from 'debug';
 import { ArgumentError, ClosedError, ConfigError, ErrorCode } from '../errors';
 import { publish, type ClientEventName, type ClientEvents } from '../events';
@@ -61,7 +61,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
   readonly #sessionContext: SessionContext;
   readonly #clock: Clock;
   /** Aborted when close() runs out of time: every call still running ends. */
-  readonly #closeController = new AbortController();
+  readonly #closeController = closeController();
   #closing: Promise<void> | undefined;
 
   /**
@@ -358,4 +358,17 @@ function fetchRowsTimeout(queryOptions: Readonly<Record<string, string>>): { fet
   const raw = queryOptions.FETCH_ROWS_TIMEOUT_MS;
   const ms = raw === undefined ? NaN : Number(raw);
   return Number.isFinite(ms) && ms >= 0 ? { fetchRowsTimeoutMs: ms } : {};
+}
+
+/**
+ * The controller of the client's close signal. Every running request may wait on that
+ * one signal (a caller signal or a time bound adds a listener per request; waiting
+ * for a free session or a backoff one more), so Node's warning at 11 listeners would
+ * fire under ordinary concurrency: the signal is meant to be shared, and listeners
+ * are removed as calls end.
+ */
+function closeController(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
 }

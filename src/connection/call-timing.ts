@@ -54,7 +54,13 @@ export function resolveCallTiming(method: string, opts: CallOptions, policy: Cal
  */
 export function observeLatency(policy: CallPolicy | undefined, method: string, latencyMs: number): void {
   const observe = policy?.observe;
-  if (observe) guarded('callPolicy.observe', method, () => observe.call(policy, method, latencyMs));
+  if (!observe) return;
+  // Inline rather than through guarded(): this runs for every answered call.
+  try {
+    observe.call(policy, method, latencyMs);
+  } catch (err) {
+    debug('callPolicy.observe for %s threw: %s', method, (err as Error)?.message ?? String(err));
+  }
 }
 
 /**

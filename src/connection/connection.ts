@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import createDebug from 'debug';
+import { watchAbort } from '../util/abort-watch';
 import {
   ArgumentError,
   ConnectError,
@@ -434,16 +435,13 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => v
       onAbort();
       reject(signal.reason);
     };
-    signal.addEventListener('abort', listener, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', listener);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', listener);
-        reject(e);
-      },
-    );
+    const unwatch = watchAbort(signal, listener);
+    const settled =
+      <A>(fn: (a: A) => void) =>
+      (a: A): void => {
+        unwatch();
+        fn(a);
+      };
+    promise.then(settled(resolve), settled(reject));
   });
 }

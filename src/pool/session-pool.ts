@@ -2,6 +2,7 @@ import { AcquireTimeoutError, ClosedError, ImpalaError } from '../errors';
 import type { ConnectionCloseReason } from '../events';
 import type { ProtocolSession } from '../protocol/protocol-session';
 import type { Clock, TimerHandle } from '../retry/clock';
+import { watchAbort } from '../util/abort-watch';
 import { PooledUnit } from './pooled-unit';
 
 /** Sizes and times of one coordinator's pool. @internal */
@@ -43,6 +44,8 @@ interface Waiter {
   timer: TimerHandle | undefined;
   readonly signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** Stops watching the signal (one listener per signal however many callers wait on it). */
+  unwatch: (() => void) | undefined;
 }
 
 const LIFETIME_JITTER = 0.025;
@@ -146,11 +149,11 @@ export class SessionPool {
       this.#retire(unit, verdict);
     }
     return new Promise<PooledUnit>((resolve, reject) => {
-      const waiter: Waiter = { since: this.#clock.now(), resolve, reject, timer: undefined, signal, onAbort: undefined };
+      const waiter: Waiter = { since: this.#clock.now(), resolve, reject, timer: undefined, signal, onAbort: undefined, unwatch: undefined };
       waiter.timer = this.#clock.setTimeout(() => this.#drop(waiter, this.#timeoutError()), this.#s.acquireTimeoutMs);
       if (signal) {
         waiter.onAbort = () => this.#drop(waiter, signal.reason as Error);
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        waiter.unwatch = watchAbort(signal, waiter.onAbort);
       }
       this.#waiters.push(waiter);
       this.#dispatch();
@@ -319,7 +322,8 @@ export class SessionPool {
     if (waiter.timer === undefined) return false;
     this.#clock.clearTimeout(waiter.timer);
     waiter.timer = undefined;
-    if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+    waiter.unwatch?.();
+    waiter.unwatch = undefined;
     return true;
   }
 
@@ -327,7 +331,7 @@ export class SessionPool {
   #rewait(waiter: Waiter): Waiter {
     const left = Math.max(0, waiter.since + this.#s.acquireTimeoutMs - this.#clock.now());
     waiter.timer = this.#clock.setTimeout(() => this.#drop(waiter, this.#timeoutError()), left);
-    if (waiter.onAbort) waiter.signal!.addEventListener('abort', waiter.onAbort, { once: true });
+    if (waiter.onAbort) waiter.unwatch = watchAbort(waiter.signal!, waiter.onAbort);
     return waiter;
   }
 

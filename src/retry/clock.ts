@@ -1,3 +1,4 @@
+import { watchAbort } from '../util/abort-watch';
 /** A timer as the {@link Clock} hands it out: enough to keep or not keep the process alive. */
 export interface TimerHandle {
   /** Keeps the process alive while the timer is pending (the default). */
@@ -43,10 +44,11 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
       reject(signal!.reason);
     };
     const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // The client's close signal is shared by every backoff in progress.
+    const unwatch = signal ? watchAbort(signal, onAbort) : undefined;
   });
 }
 

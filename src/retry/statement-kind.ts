@@ -21,6 +21,23 @@ const SESSION = new Set(['SET', 'UNSET', 'USE']);
  * expressions decides (Impala allows `WITH ... INSERT`).
  */
 export function statementKind(sql: string): StatementKind {
+  // Applications repeat the same statement texts, so their kinds are remembered (a
+  // bounded map, emptied when full; long texts are not kept).
+  const known = KIND_CACHE.get(sql);
+  if (known !== undefined) return known;
+  const kind = classify(sql);
+  if (sql.length <= KIND_CACHE_MAX_SQL) {
+    if (KIND_CACHE.size >= KIND_CACHE_MAX_ENTRIES) KIND_CACHE.clear();
+    KIND_CACHE.set(sql, kind);
+  }
+  return kind;
+}
+
+const KIND_CACHE = new Map<string, StatementKind>();
+const KIND_CACHE_MAX_ENTRIES = 1024;
+const KIND_CACHE_MAX_SQL = 2048;
+
+function classify(sql: string): StatementKind {
   const words = keywords(sql);
   const first = words.next().value;
   if (first === undefined) return 'unknown';
@@ -80,6 +97,11 @@ function* keywords(sql: string): Generator<string> {
 
 /** The statement's first words, for messages and events (never parameter values: those are bound later). */
 export function describeStatement(sql: string): string {
-  const s = sql.trim().replace(/\s+/g, ' ');
-  return s.length > 60 ? `'${s.slice(0, 57)}...'` : `'${s}'`;
+  // Only the head is collapsed: a multi-megabyte INSERT ... VALUES is not copied to name it.
+  const trimmed = sql.trim();
+  const s = (trimmed.length > DESCRIBE_HEAD ? trimmed.slice(0, DESCRIBE_HEAD) : trimmed).replace(/\s+/g, ' ');
+  return s.length > 60 || trimmed.length > DESCRIBE_HEAD ? `'${s.slice(0, 57)}...'` : `'${s}'`;
 }
+
+/** Characters of a statement {@link describeStatement} looks at. */
+const DESCRIBE_HEAD = 240;

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { getEventListeners } from 'node:events';
 import {
   AbortedError,
   ConnectError,
@@ -170,5 +171,49 @@ describe('runAttempts (fake plans, fake timers)', () => {
     const err = await done;
     assert.ok(err instanceof QueryTimeoutError);
     assert.equal(clock.refd.size, 0, 'the deadline timer is cleared');
+  });
+  it('the client\'s close signal alone (no caller signal, no bound) ends a running attempt and a backoff with its reason', async () => {
+    const close = new AbortController();
+    const hanging: AttemptPlan<string> = {
+      spec: { kind: 'read', idempotent: false, label: "'x'" },
+      run: (attempt) => new Promise((_, reject) => attempt.signal.addEventListener('abort', () => reject(attempt.signal.reason))),
+    };
+    const running = runAttempts(hanging, SETTINGS, deps(), { closeSignal: close.signal }).catch((e: unknown) => e);
+    await clock.flush();
+    const reason = new AbortedError('the client closed');
+    close.abort(reason);
+    assert.equal(await running, reason);
+
+    const close2 = new AbortController();
+    const { plan, seen } = scripted('read', [lost(), 'ok']);
+    const backingOff = runAttempts(plan, { ...SETTINGS, baseDelayMs: 10_000, maxDelayMs: 10_000 }, deps(), { closeSignal: close2.signal }).catch((e: unknown) => e);
+    await clock.tick(10);
+    close2.abort(reason);
+    assert.equal(await backingOff, reason);
+    assert.equal(seen.length, 1, 'no second attempt after the close');
+  });
+
+  it('a caller signal together with the close signal: whichever fires first ends the request, and each signal carries one listener at most however many requests wait on it', async () => {
+    const caller = new AbortController();
+    const close = new AbortController();
+    const listeners = (s: AbortSignal): number => getEventListeners(s, 'abort').length;
+    for (let i = 0; i < 20; i++) {
+      const { plan } = scripted('read', ['ok']);
+      const result = await runAttempts(plan, SETTINGS, deps(), { signal: caller.signal, closeSignal: close.signal });
+      assert.equal(result.value, 'ok');
+    }
+    // One shared listener per signal at most, however many requests used it.
+    assert.ok(listeners(caller.signal) <= 1, `the caller signal has ${listeners(caller.signal)} listeners`);
+    assert.ok(listeners(close.signal) <= 1, `the close signal has ${listeners(close.signal)} listeners`);
+
+    const hanging: AttemptPlan<string> = {
+      spec: { kind: 'read', idempotent: false, label: "'x'" },
+      run: (attempt) => new Promise((_, reject) => attempt.signal.addEventListener('abort', () => reject(attempt.signal.reason))),
+    };
+    const closing = runAttempts(hanging, SETTINGS, deps(), { signal: caller.signal, closeSignal: close.signal }).catch((e: unknown) => e);
+    await clock.flush();
+    const reason = new AbortedError('the client closed');
+    close.abort(reason);
+    assert.equal(await closing, reason, 'the close reason, not an AbortedError wrapping it');
   });
 });

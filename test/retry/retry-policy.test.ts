@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { ConnectError, ConnectionLostError, ErrorCode, RpcTimeoutError, serverError } from '../../src/errors';
-import { RetryBudget, decideRetry, fullJitterDelay, healthSignal, statementKind, type RetryContext } from '../../src/retry';
+import { RetryBudget, decideRetry, describeStatement, fullJitterDelay, healthSignal, statementKind, type RetryContext } from '../../src/retry';
 
 const ctx = (over: Partial<RetryContext> = {}): RetryContext => ({ kind: 'read', idempotent: false, rowsDelivered: false, statementSent: true, ...over });
 const lostWritten = new ConnectionLostError('lost', true, { method: 'GetOperationStatus' });
@@ -127,5 +127,29 @@ describe('fullJitterDelay', () => {
         return d >= 0 && d < Math.max(1, Math.min(cap, base * 2 ** a));
       }),
     );
+  });
+});
+
+describe('describeStatement and statementKind on long and repeated texts', () => {
+  it('names a multi-megabyte statement by its head, collapsed, with an ellipsis', () => {
+    const sql = `INSERT   INTO t\n  VALUES ${'(1, \'x\'), '.repeat(300_000)}(2, 'y')`;
+    const label = describeStatement(sql);
+    assert.equal(label, `'INSERT INTO t VALUES (1, 'x'), (1, 'x'), (1, 'x'), (1, 'x...'`);
+    assert.equal(statementKind(sql), 'dml');
+  });
+
+  it('a short statement is named whole; a head longer than 60 characters after collapsing is cut', () => {
+    assert.equal(describeStatement('  select\n\t1  '), "'select 1'");
+    assert.equal(describeStatement(`select ${'x'.repeat(100)}`), `'select ${'x'.repeat(50)}...'`);
+    // 240+ characters of which most are blanks: still marked as cut.
+    assert.equal(describeStatement(`select${' '.repeat(300)}1`), "'select ...'");
+  });
+
+  it('the remembered kind of a text is the kind of that exact text', () => {
+    for (let i = 0; i < 3000; i++) assert.equal(statementKind(`SELECT ${i}`), 'read');
+    assert.equal(statementKind('INSERT INTO t VALUES (1)'), 'dml');
+    assert.equal(statementKind('insert into t values (1)'), 'dml');
+    assert.equal(statementKind('  SELECT 1'), 'read');
+    assert.equal(statementKind('SET x=1'), 'session');
   });
 });

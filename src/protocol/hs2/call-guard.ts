@@ -1,4 +1,5 @@
 import { AbortedError, ArgumentError, ImpalaError, QueryTimeoutError, type ImpalaErrorDetails } from '../../errors';
+import { watchAbort } from '../../util/abort-watch';
 
 /**
  * The caller's AbortSignal and `timeoutMs` of one call, merged into a single signal
@@ -66,14 +67,14 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefin
       promise.catch(() => undefined);
       reject(signal.reason);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unwatch = watchAbort(signal, onAbort);
     promise.then(
       (v) => {
-        signal.removeEventListener('abort', onAbort);
+        unwatch();
         resolve(v);
       },
       (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unwatch();
         reject(e);
       },
     );

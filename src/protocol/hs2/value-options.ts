@@ -57,6 +57,20 @@ export const VALUE_DEFAULTS: ResolvedValueOptions = Object.freeze({
 /** Objects this module resolved (frozen, complete): resolving them again returns them as they are. */
 const RESOLVED = new WeakSet<object>([VALUE_DEFAULTS]);
 
+/** The five values as one string; undefined when one is neither a string nor undefined (never cached). */
+function cacheKey(o: ValueOptions): string | undefined {
+  let key = '';
+  for (const v of [o.bigint, o.timestamp, o.date, o.strings, o.rowMode] as unknown[]) {
+    if (v === undefined) key += '|';
+    else if (typeof v === 'string') key += `|s${v}`;
+    else return undefined;
+  }
+  return key;
+}
+
+/** Resolved options by the five values they were resolved from. */
+const BY_KEY = new Map<string, ResolvedValueOptions>();
+
 const ACCEPTED: { readonly [K in keyof ValueOptions]-?: readonly string[] } = {
   bigint: ['bigint', 'number', 'string'],
   timestamp: ['string', 'date'],
@@ -75,6 +89,11 @@ export function resolveValueOptions(options: ValueOptions | undefined): Resolved
   if (options.bigint === undefined && options.timestamp === undefined && options.date === undefined && options.strings === undefined && options.rowMode === undefined) {
     return VALUE_DEFAULTS;
   }
+  // Pooled calls pass the client's value options merged into each call's options: the
+  // same few combinations again and again, so each resolved combination is kept.
+  const key = cacheKey(options);
+  const seen = key === undefined ? undefined : BY_KEY.get(key);
+  if (seen !== undefined) return seen;
   const out: Record<string, string> = { ...VALUE_DEFAULTS };
   for (const key of Object.keys(ACCEPTED) as Array<keyof ValueOptions>) {
     const value: unknown = options[key];
@@ -86,5 +105,7 @@ export function resolveValueOptions(options: ValueOptions | undefined): Resolved
   }
   const resolved = Object.freeze(out) as unknown as ResolvedValueOptions;
   RESOLVED.add(resolved);
+  // Only valid combinations get here (at most 48, each a key of plain strings or undefined).
+  if (key !== undefined) BY_KEY.set(key, resolved);
   return resolved;
 }
