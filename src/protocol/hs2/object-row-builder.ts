@@ -18,24 +18,49 @@ const CACHE_SIZE = 256;
 const cache = new Map<string, ObjectRowBuilder>();
 
 /**
- * A builder for rows with these keys (already unique). Compiled builders are cached
- * by key list (the last {@link CACHE_SIZE} shapes), so a repeated statement does not
- * pay for compiling again.
+ * Batches of at least this many rows get a builder compiled for their decoder alone.
+ * A compiled builder shared by every result of one shape carries the type feedback of
+ * all of them (value kinds, array kinds), and V8 then runs its loop 3–4× slower on
+ * 1M rows than a builder that has only seen one result (measured with
+ * test/protocol/hs2/bench/fetch-decode.bench.ts). Compiling costs about 5 µs, which a
+ * batch this large repays; small results (point queries, `select 1`) keep the shared one.
+ */
+const OWN_BUILDER_MIN_ROWS = 64;
+
+/**
+ * A builder for one result's rows with these keys (already unique): the shared
+ * builder of this key list for small batches (cached, the last {@link CACHE_SIZE}
+ * shapes, so a repeated statement does not pay for compiling again), and a builder of
+ * its own, compiled on its first large batch, for batches of
+ * {@link OWN_BUILDER_MIN_ROWS} rows or more. Build one per result.
  */
 export function objectRowBuilder(keys: readonly string[]): ObjectRowBuilder {
+  const shared = sharedBuilder(keys);
+  let own: ObjectRowBuilder | undefined;
+  return (columns, rowCount) => {
+    if (rowCount < OWN_BUILDER_MIN_ROWS) return shared(columns, rowCount);
+    own ??= newBuilder(keys);
+    return own(columns, rowCount);
+  };
+}
+
+function sharedBuilder(keys: readonly string[]): ObjectRowBuilder {
   const id = JSON.stringify(keys);
   const hit = cache.get(id);
   if (hit) return hit;
-  let builder: ObjectRowBuilder;
-  try {
-    builder = compile(keys);
-  } catch {
-    const copy = [...keys];
-    builder = (columns, rowCount) => buildWithLoop(copy, columns, rowCount);
-  }
+  const builder = newBuilder(keys);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(id, builder);
   return builder;
+}
+
+function newBuilder(keys: readonly string[]): ObjectRowBuilder {
+  try {
+    return compile(keys);
+  } catch {
+    const copy = [...keys];
+    return (columns, rowCount) => buildWithLoop(copy, columns, rowCount);
+  }
 }
 
 function compile(keys: readonly string[]): ObjectRowBuilder {

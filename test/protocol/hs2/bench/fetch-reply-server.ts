@@ -72,8 +72,12 @@ export async function startFetchReplyServer(schema: T.TTableSchema, replies: rea
       CancelOperation: () => new T.TCancelOperationResp({ status: ok() }),
       CloseSession: () => new T.TCloseSessionResp({ status: ok() }),
     };
-    for (const [name, fn] of Object.entries(handler)) handler[name] = (req: never) => Promise.resolve(fn(req));
-    const processor = new Service.Processor(handler);
+    // Callback-style handlers answer synchronously, so replies leave in request order
+    // (the client pipelines GetResultSetMetadata with the first FetchResults, and the
+    // FetchResults reply below is written at once).
+    const callbacks: Record<string, (req: never, done: (err: null, result: unknown) => void) => void> = {};
+    for (const [name, fn] of Object.entries(handler)) callbacks[name] = (req, done) => done(null, fn(req));
+    const processor = new Service.Processor(callbacks);
     const output = new TBinaryProtocol(new TBufferedTransport(undefined, (buf?: Buffer) => buf && !socket.destroyed && socket.write(buf)));
     const receive = TBufferedTransport.receiver((transport: TBufferedTransport) => {
       const t = transport as unknown as { readCursor: number; writeCursor: number };
