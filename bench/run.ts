@@ -9,7 +9,11 @@
  *   npm run bench -- --sim-processes   coordinators as child processes of the simulator host
  *   npm run bench -- --out <dir>  where to write latest.json / latest.md (default bench/results;
  *                                 for --smoke a temporary directory, so CI leaves the committed files alone)
+ *   npm run bench -- --source     measure the TypeScript sources through tsx instead of the
+ *                                 compiled package in dist/ (see lib/compiled-client.ts)
  */
+// First, before anything loads the client: the client under test is the compiled package.
+import './lib/compiled-client';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -68,6 +72,7 @@ function parse(argv: string[]): Args {
         only: { type: 'string' },
         'sim-processes': { type: 'boolean' },
         out: { type: 'string' },
+        source: { type: 'boolean' },
       },
     }));
   } catch (err) {

@@ -205,7 +205,7 @@ export function latencyTable(title: string, series: ReadonlyMap<string, Series>)
  * reply per method: a FINISHED status, the one-row FetchResults (no more rows) and
  * the empty one hive-driver asks for after it.
  */
-async function recordSelectOne(host: string, port: number): Promise<ReplayScript> {
+export async function recordSelectOne(host: string, port: number): Promise<ReplayScript> {
   const recorder = await ReplyRecorder.start(host, port);
   try {
     for (const o of OPENERS) {

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { COMPILED_CLIENT_PRELOAD, usesCompiledClient } from '../lib/compiled-client';
 import { type BenchContext, type BenchResult, type Benchmark, byMode } from '../lib/context';
 import { duration, mib, num } from '../lib/format';
 import { RemoteCluster } from '../lib/remote-cluster';
@@ -41,7 +42,8 @@ function slope(points: ReadonlyArray<readonly [number, number]>): number {
 function streamInChild(req: StreamMemoryRequest): Promise<{ rows: number; ms: number; samples: MemorySample[] }> {
   const typescript = __filename.endsWith('.ts');
   const child = fork(join(__dirname, '..', 'lib', typescript ? 'stream-memory-child.ts' : 'stream-memory-child.js'), [], {
-    execArgv: typescript ? ['--require', 'tsx/cjs'] : [],
+    // The child loads the client from the same place as this process (see compiled-client.ts).
+    execArgv: typescript ? ['--require', 'tsx/cjs', ...(usesCompiledClient() ? ['--require', COMPILED_CLIENT_PRELOAD] : [])] : [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { usesCompiledClient } from './compiled-client';
 import type { BenchMode, BenchResult } from './context';
 import { renderTable } from './table';
 
@@ -19,6 +20,8 @@ export interface RunInfo {
   simulator: string;
   haproxy: string;
   hiveDriver: string;
+  /** Where the client under test was loaded from. */
+  client: string;
   /** 1-minute load average at the start of the run and the highest seen at the start of a benchmark (other work on the machine skews figures). */
   loadAverage: { start: number; max: number };
   /** Wall time of the whole run, in s. */
@@ -61,6 +64,9 @@ export function collectRunInfo(mode: BenchMode, simulator: string, haproxy: stri
     simulator,
     haproxy,
     hiveDriver: `hive-driver ${packageVersion('hive-driver')}`,
+    client: usesCompiledClient()
+      ? 'the compiled package (dist/, built by tsc), as users run it'
+      : 'the TypeScript sources through tsx (--source; esbuild keepNames wraps every closure, which costs the client CPU the package does not pay)',
     loadAverage: { start: loadAverage(), max: loadAverage() },
   };
 }
@@ -82,6 +88,7 @@ export function renderReport(info: RunInfo, results: readonly BenchResult[]): st
     `| Commit | ${info.commit} |`,
     `| Simulator | ${info.simulator} |`,
     `| HAProxy | ${info.haproxy} |`,
+    `| impala-ha loaded from | ${info.client} |`,
     `| Other client | ${info.hiveDriver} |`,
     `| Duration | ${info.durationS.toFixed(0)} s |`,
     '',

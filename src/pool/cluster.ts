@@ -83,7 +83,8 @@ export class Cluster<P extends ClusterMember = CoordinatorPool> {
     // A key always means rendezvous hashing, whatever the policy for unkeyed calls.
     const balancer = key === undefined ? this.#balancer : BALANCERS.affinity;
     const picked = balancer(candidates, { random: this.#random, sequence: this.#sequence++, key }) ?? candidates[0]!;
-    debug('picked %s among %d (key %s)', picked.address, candidates.length, key === undefined ? '-' : 'set');
+    // Checked first: this runs for every request, and a disabled debug() still gathers its arguments.
+    if (debug.enabled) debug('picked %s among %d (key %s)', picked.address, candidates.length, key === undefined ? '-' : 'set');
     return this.pools[picked.index]!;
   }
 
