@@ -221,7 +221,10 @@ function checkUnhandled(input: CheckInput): InvariantResult {
  * of the round. The trend is read from low-water marks (the smallest sample of each
  * half of the last half), where allocator and GC humps do not show and a leak raises
  * the floor; it is judged on the V8 heap, because this process's RSS also holds the
- * simulator's DuckDB engine, which grows with the data the workload inserts.
+ * simulator's DuckDB engine, which grows with the data the workload inserts. The heap
+ * samples are taken right after a full collection (`npm run chaos` runs node with
+ * --expose-gc): sampled without one, a postponed major GC once raised the floor by
+ * 41 MB of garbage on a run whose live heap grew 2 MB.
  */
 function checkRss(input: CheckInput): InvariantResult {
   const s = input.rss;

@@ -45,6 +45,9 @@ async function main(argv: readonly string[]): Promise<number> {
       `${options.break ? `, BROKEN RULE: ${options.break} (this run is expected to FAIL)` : ''}`,
   );
   console.log(`replay with: npm run chaos -- ${replayArgs(options)}`);
+  if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
+    console.log('note: node runs without --expose-gc, so heap samples include uncollected garbage and the leak check is coarse (npm run chaos passes the flag)');
+  }
   // Every wait inside is bounded; this is the backstop that keeps CI from hanging.
   const watchdog = setTimeout(() => {
     console.error(`chaos: still running ${WATCHDOG_SLACK_MS / 1000} s past its ${options.seconds} s; giving up`);
