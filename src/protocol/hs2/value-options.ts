@@ -86,6 +86,22 @@ const ACCEPTED: { readonly [K in keyof ValueOptions]-?: readonly string[] } = {
  */
 export function resolveValueOptions(options: ValueOptions | undefined): ResolvedValueOptions {
   if (options === undefined || RESOLVED.has(options)) return (options ?? VALUE_DEFAULTS) as ResolvedValueOptions;
+  // A frozen object cannot change, so what it resolved to once holds: the pool hands
+  // the same frozen call options to every call that brings none of its own.
+  const frozen = Object.isFrozen(options);
+  if (frozen) {
+    const memo = BY_FROZEN.get(options);
+    if (memo !== undefined) return memo;
+  }
+  const resolved = resolveFresh(options);
+  if (frozen) BY_FROZEN.set(options, resolved);
+  return resolved;
+}
+
+/** Resolved options of frozen objects, by the object. */
+const BY_FROZEN = new WeakMap<object, ResolvedValueOptions>();
+
+function resolveFresh(options: ValueOptions): ResolvedValueOptions {
   if (options.bigint === undefined && options.timestamp === undefined && options.date === undefined && options.strings === undefined && options.rowMode === undefined) {
     return VALUE_DEFAULTS;
   }
