@@ -13,7 +13,9 @@ import {
   ProtocolError,
   RpcTimeoutError,
 } from '../errors';
-import { checkCallPolicy, observeLatency, resolveCallTiming, type CallTiming } from './call-timing';
+import { CallClock } from './call-clock';
+import { observeLatency, resolveCallTiming, type CallTiming } from './call-timing';
+import { validateConnectionOptions } from './validate-connection-options';
 import { decodeReply, encodeCall } from './thrift-codec';
 import { openSocket, tlsAlertError } from './open-socket';
 import { PendingCall } from './pending-call';
@@ -84,6 +86,8 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
   #closeError: Error | undefined;
   #lastActivityAt: number;
   #closedPromise: Promise<void>;
+  /** Time bounds and the head call's overrun clock, on one lazy timer. */
+  readonly #clock = new CallClock((now) => this.#checkClocks(now));
 
   private constructor(socket: Socket, options: ConnectionOptions, address: string, framed: boolean, leftover: Buffer) {
     super();
@@ -116,7 +120,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
    * `ArgumentError` for unusable options.
    */
   static async open(options: ConnectionOptions): Promise<Connection> {
-    validate(options);
+    validateConnectionOptions(options);
     const address = options.label ?? formatAddress(options.host, options.port);
     const connectTimeoutMs = options.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
     const controller = new AbortController();
@@ -205,17 +209,20 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       return Promise.reject(new ArgumentError(`cannot encode ${method} request: ${(err as Error).message}`, err));
     }
     return new Promise<T>((resolve, reject) => {
-      const call = new PendingCall({
-        method,
-        seqid,
-        payload,
-        Resp: Resp as unknown as ThriftResponseClass<ThriftReadable>,
-        timing,
-        pipeline: opts.pipeline === true,
-        resolve: resolve as unknown as (value: ThriftReadable) => void,
-        reject,
-      });
-      call.armTimeout((c) => this.#onCallTimeout(c));
+      const call = new PendingCall(
+        {
+          method,
+          seqid,
+          payload,
+          Resp: Resp as unknown as ThriftResponseClass<ThriftReadable>,
+          timing,
+          pipeline: opts.pipeline === true,
+          resolve: resolve as unknown as (value: ThriftReadable) => void,
+          reject,
+        },
+        performance.now(),
+      );
+      this.#clock.due(call.deadlineAt);
       this.#queue.push(call);
       this.#pump();
     });
@@ -267,7 +274,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
       this.#wire.push(call);
       const now = performance.now();
       this.#lastActivityAt = now;
-      if (this.#wire.length === 1) call.reachHead(now);
+      if (this.#wire.length === 1) this.#clock.due(call.reachHead(now));
       if (!this.#corked) {
         this.#corked = true;
         this.#socket.cork();
@@ -283,6 +290,18 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     else this.#socket.unref();
   }
 
+  /** Acts on every clock due at `now`; returns the next due time (Infinity: none). */
+  #checkClocks(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const call of [...this.#queue, ...this.#wire]) {
+      if (call.deadlineAt <= now) this.#onCallTimeout(call);
+      else if (call.deadlineAt < next) next = call.deadlineAt;
+    }
+    const head = this.#wire[0];
+    if (head !== undefined && !this.#socket.destroyed) next = Math.min(next, head.checkOverrun(now));
+    return next;
+  }
+
   #onCallTimeout(call: PendingCall): void {
     const { method, timing } = call;
     if (!call.written) {
@@ -294,7 +313,6 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     const i = this.#wire.indexOf(call);
     if (i < 0) return;
     this.#wire.splice(i, 1);
-    call.settle();
     const err = new RpcTimeoutError(method, timing.timeoutMs, { coordinator: this.address, requestWritten: true });
     call.reject(err);
     debug('#%d %s timed out after %d ms; closing', this.id, method, timing.timeoutMs);
@@ -333,9 +351,9 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
         this.#failStream(new ProtocolError(`${this.address} sent a message while no call was waiting`, { coordinator: this.address }));
         return;
       }
-      call.settle();
       const now = performance.now();
-      this.#wire[0]?.reachHead(now);
+      const head = this.#wire[0];
+      if (head !== undefined) this.#clock.due(head.reachHead(now));
       let result: ThriftReadable | undefined;
       let failure: Error | undefined;
       try {
@@ -361,10 +379,7 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     const perr = err instanceof ImpalaError ? err : new ProtocolError(`unreadable reply from ${this.address}: ${(err as Error).message}`, { coordinator: this.address, cause: err });
     perr.coordinator ??= this.address;
     const call = this.#wire.shift();
-    if (call) {
-      call.settle();
-      call.reject(perr);
-    }
+    call?.reject(perr);
     this.destroy(perr);
   }
 
@@ -393,30 +408,8 @@ export class Connection extends EventEmitter<{ close: [err: Error | undefined] }
     const calls = [...this.#wire, ...this.#queue];
     this.#wire = [];
     this.#queue = [];
-    for (const call of calls) {
-      call.settle();
-      call.reject(makeError(call));
-    }
-  }
-}
-
-function validate(options: ConnectionOptions): void {
-  if (typeof options.host !== 'string' || options.host.length === 0) {
-    throw new ArgumentError(`host must be a non-empty string, got ${JSON.stringify(options.host)}`);
-  }
-  if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
-    throw new ArgumentError(`port must be an integer from 1 to 65535, got ${String(options.port)}`);
-  }
-  for (const key of ['connectTimeoutMs', 'rpcTimeoutMs', 'maxMessageBytes'] as const) {
-    const v = options[key];
-    if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
-      throw new ArgumentError(`${key} must be a positive finite number, got ${String(v)}`);
-    }
-  }
-  checkCallPolicy(options.callPolicy);
-  const auth = options.auth;
-  if (auth && auth.mechanism !== 'NOSASL' && auth.mechanism !== 'PLAIN' && auth.mechanism !== 'GSSAPI') {
-    throw new ArgumentError(`auth.mechanism must be 'NOSASL', 'PLAIN' or 'GSSAPI', got ${JSON.stringify((auth as { mechanism: unknown }).mechanism)}`);
+    this.#clock.stop();
+    for (const call of calls) call.reject(makeError(call));
   }
 }
 

@@ -17,10 +17,12 @@ export interface PendingCallInit {
 }
 
 /**
- * One call on a binary connection from `call()` to its settlement, with its two
- * clocks: the time bound runs from `call()` (queueing included), the overrun clock
- * from when the call reaches the head of the wire, i.e. is written and every earlier
- * call was answered, so the server is working on it.
+ * One call on a binary connection from `call()` to its settlement, with the due
+ * times of its two clocks: the time bound runs from `call()` (queueing included), the
+ * overrun clock from when the call reaches the head of the wire, i.e. is written and
+ * every earlier call was answered, so the server is working on it. The connection's
+ * call clock acts on them; a settled call leaves the connection's lists, and with them
+ * every clock.
  *
  * @internal
  */
@@ -37,10 +39,13 @@ export class PendingCall implements CallIdentity {
   written = false;
   /** `performance.now()` when it reached the head of the wire; -1 before. */
   headAt = -1;
-  #timeoutTimer: NodeJS.Timeout | undefined;
-  #overrunTimer: NodeJS.Timeout | undefined;
+  /** `performance.now()` when its time bound elapses. */
+  readonly deadlineAt: number;
+  /** `performance.now()` when its overrun hook is due; Infinity while not at the head or without a hook. */
+  overrunAt = Number.POSITIVE_INFINITY;
 
-  constructor(init: PendingCallInit) {
+  /** @param now `performance.now()` at `call()`, where the time bound counts from */
+  constructor(init: PendingCallInit, now: number) {
     this.method = init.method;
     this.seqid = init.seqid;
     this.payload = init.payload;
@@ -49,33 +54,26 @@ export class PendingCall implements CallIdentity {
     this.pipeline = init.pipeline;
     this.resolve = init.resolve;
     this.reject = init.reject;
+    this.deadlineAt = now + init.timing.timeoutMs;
   }
 
-  /** Starts the time bound; `onTimeout` runs once if the call is still pending when it elapses. */
-  armTimeout(onTimeout: (call: PendingCall) => void): void {
-    this.#timeoutTimer = setTimeout(() => {
-      this.#timeoutTimer = undefined;
-      onTimeout(this);
-    }, this.timing.timeoutMs);
-  }
-
-  /** The call is now the oldest one awaiting a reply: starts its overrun clock. */
-  reachHead(now: number): void {
-    if (this.headAt >= 0) return;
+  /**
+   * The call is now the oldest one awaiting a reply: starts its overrun clock. Returns
+   * when the overrun hook is due (Infinity: never), for the connection's clock.
+   */
+  reachHead(now: number): number {
+    if (this.headAt >= 0) return Number.POSITIVE_INFINITY;
     this.headAt = now;
     const { overrunMs, onOverrun } = this.timing;
-    if (overrunMs === undefined || onOverrun === undefined) return;
-    this.#overrunTimer = setTimeout(() => {
-      this.#overrunTimer = undefined;
-      onOverrun();
-    }, overrunMs);
+    if (overrunMs !== undefined && onOverrun !== undefined) this.overrunAt = now + overrunMs;
+    return this.overrunAt;
   }
 
-  /** Stops both clocks (the call is being settled). */
-  settle(): void {
-    if (this.#timeoutTimer) clearTimeout(this.#timeoutTimer);
-    if (this.#overrunTimer) clearTimeout(this.#overrunTimer);
-    this.#timeoutTimer = undefined;
-    this.#overrunTimer = undefined;
+  /** Runs the overrun hook if it is due at `now` (once); returns when it is due otherwise (Infinity: never). */
+  checkOverrun(now: number): number {
+    if (this.overrunAt > now) return this.overrunAt;
+    this.overrunAt = Number.POSITIVE_INFINITY;
+    this.timing.onOverrun?.();
+    return Number.POSITIVE_INFINITY;
   }
 }
