@@ -137,7 +137,7 @@ export const failoverBenchmark: Benchmark = {
         `to the end of the last call that failed or took ≥ 1 s before the restore (0: no caller noticed). "Back to ≥ 90%": from the fault until the 1 s ` +
         `rolling throughput (250 ms buckets) is back at 90% of its pre-fault median and stays there for 2 s; it needs a steady machine, see the load average above. ` +
         `impala-ha runs with its defaults otherwise ` +
-        `(fall 3, rise 2, probes every 2 s, read-only statements retried on another coordinator). Tuned HAProxy: a Thrift-level check every 250 ms ` +
+        `(fall 3, rise 1, a coordinator that refuses connections re-probed every 250 ms, one that accepts but does not answer probed from 1 s with backoff, a call that overruns triggers a liveness check, slow start 5 s, read-only statements retried on another coordinator). Tuned HAProxy: a Thrift-level check every 250 ms ` +
         `(a call any Thrift server answers at once, so a hung server fails it; timeout check 500 ms), fall 2 rise 1, \`observe layer4 error-limit 1 ` +
         `on-error mark-down\`, \`on-marked-down shutdown-sessions\`, \`option redispatch 1\`, timeout connect 500 ms. ` +
         `${repeats} run${repeats === 1 ? '' : 's'} per cell; a fresh client (and HAProxy) per run. Simulator: ${cluster.mode}.`,

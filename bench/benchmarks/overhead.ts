@@ -58,7 +58,7 @@ export const overheadBenchmark: Benchmark = {
       title: this.title,
       description:
         `Same simulator (${cluster.mode}), same statement \`${SQL}\` with a bound parameter. ` +
-        `"raw" is \`connect()\` → CoordinatorSession (one socket, one HS2 session, no pool); the pool is \`createClient\` with its defaults ` +
+        `"raw" is the internal \`connect()\` → CoordinatorSession, the single-connection session the pool is made of (one socket, one HS2 session, no pool); the pool is \`createClient\` with its defaults ` +
         `(selection, checkout validation, health accounting, retry bookkeeping). ${runs} interleaved runs of ${runMs / 1000} s each after a warm-up. ` +
         `Client CPU is this process's CPU time per query: the simulator runs in another process, so it is the client's own cost. ` +
         `Latency is dominated by the simulator (4 HS2 RPCs per query: ExecuteStatement, then GetResultSetMetadata and FetchResults sent together, then CloseImpalaOperation in the background); the CPU column isolates what the pool adds.`,

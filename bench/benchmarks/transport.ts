@@ -109,9 +109,9 @@ export const transportBenchmark: Benchmark = {
       title: this.title,
       description:
         `One coordinator of the simulator (${cluster.mode}) serves both wires from the same HS2 state. The client is the same ` +
-        '`connect()` → CoordinatorSession (no pool), once with `transport: \'binary\'` (NOSASL, port 21050) and once with ' +
+        'internal `connect()` → CoordinatorSession, the single-connection session the pool is made of (no pool), once with `transport: \'binary\'` (NOSASL, port 21050) and once with ' +
         "`transport: 'http'` (one kept-alive HTTP/1.1 connection, a POST per RPC with tracing headers; port 28000). " +
-        `\`SELECT 1\`: ${runs} interleaved runs of ${runMs / 1000} s after a warm-up (about 6 RPCs per query). ` +
+        `\`SELECT 1\`: ${runs} interleaved runs of ${runMs / 1000} s after a warm-up (4 RPCs per query: ExecuteStatement, GetResultSetMetadata, FetchResults, CloseImpalaOperation; binary sends the metadata and the first fetch together, HTTP one POST each). ` +
         `Stream: ${streamRuns} interleaved run${streamRuns === 1 ? '' : 's'} per wire of the decode benchmark's 8-column statement. ` +
         'Ratios are paired run by run; above 1× for latency and CPU means HTTP costs more.',
       tables,
