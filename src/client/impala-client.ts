@@ -277,21 +277,29 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
       this.#plainCallOptions ??= Object.freeze({ ...this.#callDefaults({}, kind), signal });
       return this.#plainCallOptions;
     }
-    return { ...this.#callDefaults(options, kind), signal };
+    const call = this.#callDefaults(options, kind);
+    call.signal = signal;
+    return call;
   }
 
   #callDefaults(options: CallOptions, kind: StatementKind): QueryCallOptions {
     const o = this.options;
-    const queryOptions = o.ddl === 'sync' && kind === 'ddl' ? { SYNC_DDL: 'true', ...options.queryOptions } : options.queryOptions;
+    const own = options.queryOptions;
+    const queryOptions = o.ddl === 'sync' && kind === 'ddl' ? { SYNC_DDL: 'true', ...own } : own !== undefined ? { ...own } : undefined;
+    // One literal shape for every call (not a spread of the caller's object): the
+    // session reads these fields on every statement, and objects of ever-changing
+    // shapes made those reads megamorphic.
     return {
-      rowMode: o.rowMode,
-      bigint: o.bigint,
-      timestamp: o.timestamp,
-      date: o.date,
-      strings: o.strings,
-      fetchSize: o.fetchSize,
-      ...options,
-      ...(queryOptions ? { queryOptions: { ...queryOptions } } : {}),
+      rowMode: options.rowMode ?? o.rowMode,
+      bigint: options.bigint ?? o.bigint,
+      timestamp: options.timestamp ?? o.timestamp,
+      date: options.date ?? o.date,
+      strings: options.strings ?? o.strings,
+      fetchSize: options.fetchSize ?? o.fetchSize,
+      params: options.params,
+      timeoutMs: options.timeoutMs,
+      queryOptions,
+      signal: options.signal,
     };
   }
 

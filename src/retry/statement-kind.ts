@@ -97,11 +97,21 @@ function* keywords(sql: string): Generator<string> {
 
 /** The statement's first words, for messages and events (never parameter values: those are bound later). */
 export function describeStatement(sql: string): string {
+  // Every pooled call names its statement: remembered like the kinds (same bounds).
+  const known = DESCRIBED.get(sql);
+  if (known !== undefined) return known;
   // Only the head is collapsed: a multi-megabyte INSERT ... VALUES is not copied to name it.
   const trimmed = sql.trim();
   const s = (trimmed.length > DESCRIBE_HEAD ? trimmed.slice(0, DESCRIBE_HEAD) : trimmed).replace(/\s+/g, ' ');
-  return s.length > 60 || trimmed.length > DESCRIBE_HEAD ? `'${s.slice(0, 57)}...'` : `'${s}'`;
+  const described = s.length > 60 || trimmed.length > DESCRIBE_HEAD ? `'${s.slice(0, 57)}...'` : `'${s}'`;
+  if (sql.length <= KIND_CACHE_MAX_SQL) {
+    if (DESCRIBED.size >= KIND_CACHE_MAX_ENTRIES) DESCRIBED.clear();
+    DESCRIBED.set(sql, described);
+  }
+  return described;
 }
+
+const DESCRIBED = new Map<string, string>();
 
 /** Characters of a statement {@link describeStatement} looks at. */
 const DESCRIBE_HEAD = 240;

@@ -68,6 +68,9 @@ function cacheKey(o: ValueOptions): string | undefined {
   return key;
 }
 
+/** The five values last resolved (only valid combinations of strings get here), and what they resolved to. */
+let LAST: (ValueOptions & { resolved: ResolvedValueOptions }) | undefined;
+
 /** Resolved options by the five values they were resolved from. */
 const BY_KEY = new Map<string, ResolvedValueOptions>();
 
@@ -106,10 +109,25 @@ function resolveFresh(options: ValueOptions): ResolvedValueOptions {
     return VALUE_DEFAULTS;
   }
   // Pooled calls pass the client's value options merged into each call's options: the
-  // same few combinations again and again, so each resolved combination is kept.
+  // same few combinations again and again, so each resolved combination is kept, and
+  // the last one is checked first without building its key.
+  const last = LAST;
+  if (
+    last !== undefined &&
+    options.bigint === last.bigint &&
+    options.timestamp === last.timestamp &&
+    options.date === last.date &&
+    options.strings === last.strings &&
+    options.rowMode === last.rowMode
+  ) {
+    return last.resolved;
+  }
   const key = cacheKey(options);
   const seen = key === undefined ? undefined : BY_KEY.get(key);
-  if (seen !== undefined) return seen;
+  if (seen !== undefined) {
+    LAST = { bigint: options.bigint, timestamp: options.timestamp, date: options.date, strings: options.strings, rowMode: options.rowMode, resolved: seen };
+    return seen;
+  }
   const out: Record<string, string> = { ...VALUE_DEFAULTS };
   for (const key of Object.keys(ACCEPTED) as Array<keyof ValueOptions>) {
     const value: unknown = options[key];
@@ -122,6 +140,9 @@ function resolveFresh(options: ValueOptions): ResolvedValueOptions {
   const resolved = Object.freeze(out) as unknown as ResolvedValueOptions;
   RESOLVED.add(resolved);
   // Only valid combinations get here (at most 48, each a key of plain strings or undefined).
-  if (key !== undefined) BY_KEY.set(key, resolved);
+  if (key !== undefined) {
+    BY_KEY.set(key, resolved);
+    LAST = { bigint: options.bigint, timestamp: options.timestamp, date: options.date, strings: options.strings, rowMode: options.rowMode, resolved };
+  }
   return resolved;
 }

@@ -25,4 +25,25 @@ describe('resolveValueOptions', () => {
   it('all defaults (given explicitly) resolve to values equal to the defaults', () => {
     assert.deepEqual({ ...resolveValueOptions({ ...VALUE_DEFAULTS }) }, { ...VALUE_DEFAULTS });
   });
+
+  it('alternating combinations each resolve to their own values (the last-combination shortcut never answers for another)', () => {
+    const a = { bigint: 'number', rowMode: 'array', fetchSize: 5 } as const;
+    const b = { bigint: 'number', rowMode: 'object', params: [1] } as const;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(resolveValueOptions({ ...a }).rowMode, 'array');
+      assert.equal(resolveValueOptions({ ...b }).rowMode, 'object');
+      assert.equal(resolveValueOptions({ ...b, timestamp: 'date' }).timestamp, 'date');
+      assert.equal(resolveValueOptions({ ...b }).timestamp, 'string');
+    }
+  });
+
+  it('a frozen object resolves once and keeps its answer; an unfrozen one is read again', () => {
+    const frozen = Object.freeze({ strings: 'buffer' as const, signal: undefined });
+    assert.equal(resolveValueOptions(frozen), resolveValueOptions(frozen));
+    assert.equal(resolveValueOptions(frozen).strings, 'buffer');
+    const open: { strings: 'buffer' | 'string' } = { strings: 'buffer' };
+    assert.equal(resolveValueOptions(open).strings, 'buffer');
+    open.strings = 'string';
+    assert.equal(resolveValueOptions(open).strings, 'string');
+  });
 });
