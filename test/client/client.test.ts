@@ -101,6 +101,18 @@ describe('client calls (simulator)', function () {
     assert.deepEqual(r.rows, [[1]]);
   });
 
+  it('value options: the client\'s apply to calls with no options, with other options, and with the option left undefined; a call\'s own wins', async () => {
+    const impala = fx.client({ rowMode: 'array', bigint: 'string' });
+    const ac = new AbortController();
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual((await impala.query('SELECT 1 AS one')).rows, [[1]]);
+      assert.deepEqual((await impala.query('SELECT ? AS one', { params: [1] })).rows, [[1]]);
+      assert.deepEqual((await impala.query('SELECT count(*) AS n FROM (VALUES (1)) t (a)', { rowMode: undefined, signal: ac.signal })).rows, [['1']]);
+      assert.deepEqual((await impala.query('SELECT 1 AS one', { rowMode: 'object' })).rows, [{ one: 1 }]);
+      assert.deepEqual((await impala.query('SELECT count(*) AS n FROM (VALUES (1)) t (a)', { bigint: 'bigint' })).rows, [[1n]]);
+    }
+  });
+
   it('execute returns DML row counts; ddl sync adds SYNC_DDL to DDL only', async () => {
     const impala = fx.client({ ddl: 'sync' });
     await impala.execute('CREATE TABLE sync_probe (a INT)');
