@@ -264,7 +264,6 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     };
   }
 
-  /** Client defaults under the call's own options; SYNC_DDL added to DDL when `ddl: 'sync'`. */
   /**
    * What a pooled call hands its session. A call with no options of its own running on
    * the client's close signal (no caller signal, no time bound: the usual call) gets one
@@ -282,6 +281,7 @@ export class ImpalaClient extends EventEmitter<ClientEvents> {
     return call;
   }
 
+  /** Client defaults under the call's own options; SYNC_DDL added to DDL when `ddl: 'sync'`. */
   #callDefaults(options: CallOptions, kind: StatementKind): QueryCallOptions {
     const o = this.options;
     const own = options.queryOptions;

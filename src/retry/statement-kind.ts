@@ -23,19 +23,24 @@ const SESSION = new Set(['SET', 'UNSET', 'USE']);
 export function statementKind(sql: string): StatementKind {
   // Applications repeat the same statement texts, so their kinds are remembered (a
   // bounded map, emptied when full; long texts are not kept).
-  const known = KIND_CACHE.get(sql);
-  if (known !== undefined) return known;
-  const kind = classify(sql);
-  if (sql.length <= KIND_CACHE_MAX_SQL) {
-    if (KIND_CACHE.size >= KIND_CACHE_MAX_ENTRIES) KIND_CACHE.clear();
-    KIND_CACHE.set(sql, kind);
-  }
-  return kind;
+  return remembered(KIND_CACHE, sql, classify);
 }
 
 const KIND_CACHE = new Map<string, StatementKind>();
-const KIND_CACHE_MAX_ENTRIES = 1024;
-const KIND_CACHE_MAX_SQL = 2048;
+const CACHE_MAX_ENTRIES = 1024;
+const CACHE_MAX_SQL = 2048;
+
+/** `compute(sql)`, remembered in `cache` for texts up to CACHE_MAX_SQL characters (the map is emptied when full). */
+function remembered<T>(cache: Map<string, T>, sql: string, compute: (sql: string) => T): T {
+  const known = cache.get(sql);
+  if (known !== undefined) return known;
+  const value = compute(sql);
+  if (sql.length <= CACHE_MAX_SQL) {
+    if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+    cache.set(sql, value);
+  }
+  return value;
+}
 
 function classify(sql: string): StatementKind {
   const words = keywords(sql);
@@ -97,18 +102,15 @@ function* keywords(sql: string): Generator<string> {
 
 /** The statement's first words, for messages and events (never parameter values: those are bound later). */
 export function describeStatement(sql: string): string {
-  // Every pooled call names its statement: remembered like the kinds (same bounds).
-  const known = DESCRIBED.get(sql);
-  if (known !== undefined) return known;
+  // Every pooled call names its statement: remembered like the kinds.
+  return remembered(DESCRIBED, sql, describe);
+}
+
+function describe(sql: string): string {
   // Only the head is collapsed: a multi-megabyte INSERT ... VALUES is not copied to name it.
   const trimmed = sql.trim();
   const s = (trimmed.length > DESCRIBE_HEAD ? trimmed.slice(0, DESCRIBE_HEAD) : trimmed).replace(/\s+/g, ' ');
-  const described = s.length > 60 || trimmed.length > DESCRIBE_HEAD ? `'${s.slice(0, 57)}...'` : `'${s}'`;
-  if (sql.length <= KIND_CACHE_MAX_SQL) {
-    if (DESCRIBED.size >= KIND_CACHE_MAX_ENTRIES) DESCRIBED.clear();
-    DESCRIBED.set(sql, described);
-  }
-  return described;
+  return s.length > 60 || trimmed.length > DESCRIBE_HEAD ? `'${s.slice(0, 57)}...'` : `'${s}'`;
 }
 
 const DESCRIBED = new Map<string, string>();

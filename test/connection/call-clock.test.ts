@@ -9,12 +9,18 @@ describe('CallClock (one lazy timer for the clocks of a connection\'s calls)', (
   });
   afterEach(() => clock.restore());
 
-  it('arms one timer for the earliest due time; later due times do not re-arm it', () => {
+  /** A clock whose check records when it ran and names nothing further due. */
+  function recording(): { checks: number[]; c: CallClock } {
     const checks: number[] = [];
     const c = new CallClock((now) => {
       checks.push(now);
       return Number.POSITIVE_INFINITY;
     });
+    return { checks, c };
+  }
+
+  it('arms one timer for the earliest due time; later due times do not re-arm it', () => {
+    const { checks, c } = recording();
     c.due(1000);
     for (let i = 0; i < 50; i++) c.due(1000 + i);
     assert.equal(clock.countTimers(), 1);
@@ -27,11 +33,7 @@ describe('CallClock (one lazy timer for the clocks of a connection\'s calls)', (
   });
 
   it('an earlier due time re-arms the timer for it', () => {
-    const checks: number[] = [];
-    const c = new CallClock((now) => {
-      checks.push(now);
-      return Number.POSITIVE_INFINITY;
-    });
+    const { checks, c } = recording();
     c.due(5000);
     c.due(200);
     assert.equal(clock.countTimers(), 1);
@@ -55,11 +57,7 @@ describe('CallClock (one lazy timer for the clocks of a connection\'s calls)', (
   });
 
   it('a fractional due time is checked at or after it, not a fraction early', () => {
-    const checks: number[] = [];
-    const c = new CallClock((now) => {
-      checks.push(now);
-      return Number.POSITIVE_INFINITY;
-    });
+    const { checks, c } = recording();
     c.due(10.4);
     clock.tick(10);
     assert.deepEqual(checks, []);

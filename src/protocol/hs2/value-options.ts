@@ -71,6 +71,10 @@ function cacheKey(o: ValueOptions): string | undefined {
 /** The five values last resolved (only valid combinations of strings get here), and what they resolved to. */
 let LAST: (ValueOptions & { resolved: ResolvedValueOptions }) | undefined;
 
+function remember(options: ValueOptions, resolved: ResolvedValueOptions): void {
+  LAST = { bigint: options.bigint, timestamp: options.timestamp, date: options.date, strings: options.strings, rowMode: options.rowMode, resolved };
+}
+
 /** Resolved options by the five values they were resolved from. */
 const BY_KEY = new Map<string, ResolvedValueOptions>();
 
@@ -89,22 +93,6 @@ const ACCEPTED: { readonly [K in keyof ValueOptions]-?: readonly string[] } = {
  */
 export function resolveValueOptions(options: ValueOptions | undefined): ResolvedValueOptions {
   if (options === undefined || RESOLVED.has(options)) return (options ?? VALUE_DEFAULTS) as ResolvedValueOptions;
-  // A frozen object cannot change, so what it resolved to once holds: the pool hands
-  // the same frozen call options to every call that brings none of its own.
-  const frozen = Object.isFrozen(options);
-  if (frozen) {
-    const memo = BY_FROZEN.get(options);
-    if (memo !== undefined) return memo;
-  }
-  const resolved = resolveFresh(options);
-  if (frozen) BY_FROZEN.set(options, resolved);
-  return resolved;
-}
-
-/** Resolved options of frozen objects, by the object. */
-const BY_FROZEN = new WeakMap<object, ResolvedValueOptions>();
-
-function resolveFresh(options: ValueOptions): ResolvedValueOptions {
   if (options.bigint === undefined && options.timestamp === undefined && options.date === undefined && options.strings === undefined && options.rowMode === undefined) {
     return VALUE_DEFAULTS;
   }
@@ -125,7 +113,7 @@ function resolveFresh(options: ValueOptions): ResolvedValueOptions {
   const key = cacheKey(options);
   const seen = key === undefined ? undefined : BY_KEY.get(key);
   if (seen !== undefined) {
-    LAST = { bigint: options.bigint, timestamp: options.timestamp, date: options.date, strings: options.strings, rowMode: options.rowMode, resolved: seen };
+    remember(options, seen);
     return seen;
   }
   const out: Record<string, string> = { ...VALUE_DEFAULTS };
@@ -142,7 +130,7 @@ function resolveFresh(options: ValueOptions): ResolvedValueOptions {
   // Only valid combinations get here (at most 48, each a key of plain strings or undefined).
   if (key !== undefined) {
     BY_KEY.set(key, resolved);
-    LAST = { bigint: options.bigint, timestamp: options.timestamp, date: options.date, strings: options.strings, rowMode: options.rowMode, resolved };
+    remember(options, resolved);
   }
   return resolved;
 }

@@ -37,7 +37,7 @@ describe('resolveValueOptions', () => {
     }
   });
 
-  it('a frozen object resolves once and keeps its answer; an unfrozen one is read again', () => {
+  it('a frozen object resolves to the same answer every time; an unfrozen one is read again', () => {
     const frozen = Object.freeze({ strings: 'buffer' as const, signal: undefined });
     assert.equal(resolveValueOptions(frozen), resolveValueOptions(frozen));
     assert.equal(resolveValueOptions(frozen).strings, 'buffer');
